@@ -1,0 +1,62 @@
+"""Kommunkompassen evaluations as code: the Sphinx extension.
+
+Reads the score directives of the reports, checks them against the criteria
+catalogues, computes area and total scores and renders the score tables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .directives import setup_directives
+from .domain import setup_domain
+from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
+from .nodes import setup_nodes
+from .pairing import setup_pairing
+from .render import setup_render
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = '0.1.0'
+
+#: Bump whenever the records or results stored in the environment change shape.
+ENV_VERSION = 1
+
+
+def _enable_colon_fences(app: Sphinx, config: Config) -> None:
+    """config-inited: FORMAT.md promises ``:::{score}`` fences work too.
+
+    Done here, before Sphinx compares the configuration with the pickled one,
+    so the result is the same on every run and never forces a full rebuild.
+    """
+    enabled = config.myst_enable_extensions
+    if 'colon_fence' not in enabled:
+        if isinstance(enabled, set):
+            enabled.add('colon_fence')
+        else:
+            config.myst_enable_extensions = [*enabled, 'colon_fence']
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the kompass directives, domain, transforms and settings."""
+    app.setup_extension('myst_parser')
+    app.add_config_value(
+        'kompass_criteria_dir', 'criteria', 'env', types=frozenset({str}),
+        description='Folder (relative to the source folder) of the catalogues.',
+    )
+    app.add_message_catalog(MESSAGE_CATALOG_NAME, str(LOCALE_DIR))
+    app.connect('config-inited', _enable_colon_fences)
+    setup_nodes(app)
+    setup_domain(app)
+    setup_directives(app)
+    setup_pairing(app)
+    setup_render(app)
+    return {
+        'version': __version__,
+        'env_version': ENV_VERSION,
+        'parallel_read_safe': True,
+        'parallel_write_safe': True,
+    }

@@ -1,0 +1,270 @@
+"""Criteria catalogues: read the YAML files in ``criteria/`` and check them.
+
+A catalogue is data, not a document, so its problems are warnings located at
+``criteria/<id>.yaml:<line>``. A catalogue with mistakes is still loaded with
+whatever was usable, so the reports that use it go on building.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .logs import Kind, Problem
+
+_LINE = '__line__'
+_CATALOGUE_KEYS = frozenset({'id', 'title', 'areas', 'description'})
+_AREA_KEYS = frozenset({'id', 'title', 'aliases', 'max', 'criteria'})
+_CRITERION_KEYS = frozenset({'id', 'title', 'aliases', 'max'})
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A sub-area (delområde) with its maximum points."""
+
+    #: The criterion id, e.g. ``"1.1"``.
+    id: str
+    #: The title shown in reports.
+    title: str
+    #: Maximum points.
+    max: int
+    #: Other names SKR's reports use for it.
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area (område): its criteria's maxima add up to its own."""
+
+    id: str
+    title: str
+    max: int
+    criteria: tuple[Criterion, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One revision of Kommunkompassen's criteria."""
+
+    #: The id evaluations name in ``:criteria:``; also the file's stem.
+    id: str
+    title: str
+    #: Absolute path of the YAML file.
+    path: str
+    areas: tuple[Area, ...] = ()
+    #: SHA-1 of the file's bytes: a changed catalogue re-reads its reports.
+    digest: str = ''
+    #: False when the file could not be parsed at all.
+    usable: bool = True
+    _criteria: dict[str, tuple[Area, Criterion]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for area in self.areas:
+            for crit in area.criteria:
+                self._criteria.setdefault(crit.id, (area, crit))
+
+    @property
+    def max(self) -> int:
+        """The catalogue's maximum total (800 for Kommunkompassen)."""
+        return sum(area.max for area in self.areas)
+
+    def area(self, area_id: str) -> Area | None:
+        """The area with *area_id*, if the catalogue has it."""
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    def criterion(self, criterion_id: str) -> tuple[Area, Criterion] | None:
+        """The criterion with *criterion_id* and its area, if any."""
+        return self._criteria.get(criterion_id)
+
+    def criterion_ids(self) -> list[str]:
+        """Every criterion id, in catalogue order."""
+        return [c.id for a in self.areas for c in a.criteria]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records each mapping's line, for located warnings."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+class _Checker:
+    """Collects the problems of one catalogue file while it is converted."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(
+            Problem(Kind.CATALOGUE, message, f'{self.path}:{line}')
+        )
+
+    def keys(self, data: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+        line = data.get(_LINE, 1)
+        for key in data:
+            if key != _LINE and key not in allowed:
+                self.warn(
+                    line,
+                    f'unknown key {key!r} in {what}; '
+                    f'expected one of: {", ".join(sorted(allowed))}',
+                )
+
+    def text(self, data: dict[str, Any], key: str, what: str) -> str | None:
+        value = data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if key == 'id' and isinstance(value, int):
+                return str(value)
+            self.warn(
+                data.get(_LINE, 1),
+                f'{what} {key} {value!r} must be a quoted string, e.g. "{value}"',
+            )
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.warn(data.get(_LINE, 1), f'{what} has no {key} (a text is expected)')
+            return None
+        return value.strip()
+
+    def aliases(self, data: dict[str, Any], what: str) -> tuple[str, ...]:
+        value = data.get('aliases', [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.warn(data.get(_LINE, 1), f'{what} aliases must be a list of texts')
+            return ()
+        return tuple(value)
+
+    def maximum(self, data: dict[str, Any], what: str) -> int | None:
+        value = data.get('max')
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.warn(
+                data.get(_LINE, 1),
+                f'{what} max {value!r} is not a positive whole number',
+            )
+            return None
+        return value
+
+
+def _criterion(check: _Checker, data: Any, area_id: str, line: int) -> Criterion | None:
+    if not isinstance(data, dict):
+        check.warn(line, f'a criterion of area {area_id} is not a mapping')
+        return None
+    cid = check.text(data, 'id', f'a criterion of area {area_id}')
+    what = f'criterion {cid}' if cid else f'a criterion of area {area_id}'
+    check.keys(data, _CRITERION_KEYS, what)
+    title = check.text(data, 'title', what)
+    maximum = check.maximum(data, what)
+    if cid and not cid.startswith(f'{area_id}.'):
+        check.warn(
+            data[_LINE],
+            f'criterion id {cid!r} does not start with its area id "{area_id}."',
+        )
+    if cid is None or maximum is None:
+        return None
+    return Criterion(cid, title or cid, maximum, check.aliases(data, what))
+
+
+def _area(check: _Checker, data: Any, line: int) -> Area | None:
+    if not isinstance(data, dict):
+        check.warn(line, 'an area is not a mapping')
+        return None
+    aid = check.text(data, 'id', 'an area')
+    what = f'area {aid}' if aid else 'an area'
+    check.keys(data, _AREA_KEYS, what)
+    title = check.text(data, 'title', what)
+    maximum = check.maximum(data, what)
+    raw = data.get('criteria')
+    if not isinstance(raw, list) or not raw:
+        check.warn(data[_LINE], f'{what} has no criteria (a list is expected)')
+        raw = []
+    criteria = tuple(
+        c
+        for c in (_criterion(check, item, aid or '?', data[_LINE]) for item in raw)
+        if c is not None
+    )
+    total = sum(c.max for c in criteria)
+    if maximum is not None and criteria and total != maximum:
+        check.warn(
+            data[_LINE],
+            f'{what} has max {maximum}, but its criteria add up to {total}',
+        )
+    if aid is None:
+        return None
+    return Area(
+        aid, title or aid, maximum if maximum is not None else total, criteria,
+        check.aliases(data, what),
+    )
+
+
+def load_catalogue(path: Path) -> tuple[Catalogue, list[Problem]]:
+    """Read and check one catalogue file; never raises on bad content."""
+    check = _Checker(path)
+    stem = path.stem
+    try:
+        raw_bytes = path.read_bytes()
+        data = yaml.load(raw_bytes.decode('utf-8'), Loader=_LineLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError) as exc:
+        check.warn(1, f'cannot read catalogue: {exc}')
+        return Catalogue(stem, stem, str(path), usable=False), check.problems
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, 'problem_mark', None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(exc, 'problem', None) or str(exc)
+        check.warn(line, f'catalogue is not valid YAML: {reason}')
+        return Catalogue(stem, stem, str(path), usable=False), check.problems
+    digest = hashlib.sha1(raw_bytes).hexdigest()
+    if not isinstance(data, dict):
+        check.warn(1, 'a catalogue must be a mapping with id, title and areas')
+        return Catalogue(stem, stem, str(path), digest=digest, usable=False), check.problems
+
+    check.keys(data, _CATALOGUE_KEYS, 'the catalogue')
+    cat_id = check.text(data, 'id', 'the catalogue') or stem
+    if cat_id != stem:
+        check.warn(
+            data[_LINE],
+            f'catalogue id {cat_id!r} differs from its file name {path.name!r}; '
+            f'evaluations find it as {stem!r}',
+        )
+        cat_id = stem
+    title = check.text(data, 'title', 'the catalogue') or cat_id
+    raw_areas = data.get('areas')
+    if not isinstance(raw_areas, list) or not raw_areas:
+        check.warn(data[_LINE], 'the catalogue has no areas (a list is expected)')
+        raw_areas = []
+    areas = [a for a in (_area(check, item, data[_LINE]) for item in raw_areas) if a]
+
+    # Ids must be unique across areas and criteria alike.
+    seen: set[str] = set()
+    for area_data in raw_areas:
+        if not isinstance(area_data, dict):
+            continue
+        items = [area_data, *(area_data.get('criteria') or [])]
+        for item in items:
+            if not isinstance(item, dict) or item.get('id') is None:
+                continue
+            ident = str(item['id'])
+            if ident in seen:
+                check.warn(item[_LINE], f'id {ident!r} is used twice in the catalogue')
+            seen.add(ident)
+    catalogue = Catalogue(cat_id, title, str(path), tuple(areas), digest)
+    return catalogue, check.problems
+
+
+def load_catalogues(folder: Path) -> tuple[dict[str, Catalogue], list[Problem]]:
+    """Load every ``*.yaml``/``*.yml`` in *folder*, keyed by catalogue id."""
+    catalogues: dict[str, Catalogue] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return catalogues, problems
+    for path in sorted([*folder.glob('*.yaml'), *folder.glob('*.yml')]):
+        catalogue, found = load_catalogue(path)
+        catalogues[catalogue.id] = catalogue
+        problems.extend(found)
+    return catalogues, problems

@@ -1,0 +1,270 @@
+"""The authoring directives of FORMAT.md: they record facts, never totals.
+
+Each directive checks what it can see alone (option syntax), records what it
+declares in the domain with its docname and line, and leaves a placeholder
+where a computed view goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from . import nodes as kn
+from .domain import EVALUATION_SCOPE, SITE_SCOPE, get_domain
+from .logs import Kind, Problem
+from .records import AreaRecord, EvaluationRecord, ScoreRecord
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+_WHOLE = re.compile(r'[+-]?\d+')
+_ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
+_STATUSES = ('final', 'draft')
+
+
+class _KompassDirective(SphinxDirective):
+    """Shared helpers: located problems and placeholders with source info."""
+
+    def problem(self, kind: Kind, message: str) -> None:
+        get_domain(self.env).add_problem(
+            self.env.docname, Problem(kind, message, (self.env.docname, self.lineno))
+        )
+
+    def placeholder(self, cls: type[nodes.Element], **attrs: object) -> nodes.Element:
+        node = cls('', **attrs)
+        self.set_source_info(node)
+        node['docname'] = self.env.docname
+        return node
+
+    def whole_number(self, option: str, what: str) -> int | None:
+        raw = self.options.get(option)
+        if raw is None:
+            return None
+        text = raw.strip()
+        if not _WHOLE.fullmatch(text):
+            self.problem(
+                Kind.SCORE if option == 'points' else Kind.OPTION,
+                f'{what} :{option}: {text!r} is not a whole number',
+            )
+            return None
+        return int(text)
+
+
+class EvaluationDirective(_KompassDirective):
+    """``{evaluation}``: the one per folder; renders the report's header."""
+
+    option_spec: ClassVar[OptionSpec] = {
+        'municipality': directives.unchanged,
+        'year': directives.unchanged,
+        'date': directives.unchanged,
+        'criteria': directives.unchanged,
+        'evaluators': directives.unchanged,
+        'previous': directives.unchanged,
+        'status': directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        for required in ('municipality', 'year', 'criteria'):
+            if not (self.options.get(required) or '').strip():
+                self.problem(
+                    Kind.OPTION,
+                    f'evaluation is missing the required option :{required}:',
+                )
+        municipality = (self.options.get('municipality') or '').strip() or None
+        criteria = (self.options.get('criteria') or '').strip() or None
+        record = EvaluationRecord(
+            docname=self.env.docname,
+            line=self.lineno,
+            municipality=municipality,
+            year=self._year(),
+            date=self._date(),
+            criteria=criteria,
+            evaluators=tuple(
+                name.strip()
+                for name in (self.options.get('evaluators') or '').split(',')
+                if name.strip()
+            ),
+            previous=(self.options.get('previous') or '').strip() or None,
+            status=self._status(),
+        )
+        domain = get_domain(self.env)
+        domain.add_evaluation(record)
+        domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
+        catalogue = domain.catalogues.get(criteria or '')
+        if catalogue is not None:
+            self.env.note_dependency(catalogue.path)
+        return [self.placeholder(kn.evaluation_header)]
+
+    def _year(self) -> int | None:
+        raw = (self.options.get('year') or '').strip()
+        if not raw:
+            return None
+        if not re.fullmatch(r'\d{4}', raw):
+            self.problem(
+                Kind.OPTION, f'evaluation :year: {raw!r} is not a four-digit year'
+            )
+            return None
+        return int(raw)
+
+    def _date(self) -> str | None:
+        raw = (self.options.get('date') or '').strip()
+        if not raw:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(raw):
+                raise ValueError
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            self.problem(
+                Kind.OPTION,
+                f'evaluation :date: {raw!r} is not an ISO date (YYYY-MM-DD)',
+            )
+            return None
+
+    def _status(self) -> str:
+        raw = (self.options.get('status') or 'final').strip()
+        if raw not in _STATUSES:
+            self.problem(
+                Kind.OPTION,
+                f'evaluation :status: {raw!r} is not one of: {", ".join(_STATUSES)}'
+                " (treated as 'final')",
+            )
+            return 'final'
+        return raw
+
+
+class AreaDirective(_KompassDirective):
+    """``{area} N``: the area's box, with its computed score."""
+
+    optional_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {'stated': directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        area = self.arguments[0].strip() if self.arguments else ''
+        if not area:
+            self.problem(Kind.OPTION, 'area box without an area id (e.g. "{area} 1")')
+        stated = self.whole_number('stated', f'area {area}')
+        domain = get_domain(self.env)
+        domain.add_area(AreaRecord(self.env.docname, self.lineno, area, stated))
+        domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
+        return [self.placeholder(kn.area_box, area=area)]
+
+
+class ScoreDirective(_KompassDirective):
+    """``{score} 1.1``: one criterion's points, with an optional motivation."""
+
+    optional_arguments = 1
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {'points': directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        criterion = self.arguments[0].strip() if self.arguments else ''
+        if not criterion:
+            self.problem(Kind.SCORE, 'score without a criterion id (e.g. "{score} 1.1")')
+        if self.options.get('points') is None or not self.options['points'].strip():
+            self.problem(
+                Kind.SCORE,
+                f'score {criterion} has no :points: (a whole number from 0 to the '
+                "criterion's maximum)",
+            )
+            points = None
+        else:
+            points = self.whole_number('points', f'score {criterion}')
+
+        anchor = self._anchor(criterion)
+        get_domain(self.env).add_score(
+            ScoreRecord(self.env.docname, self.lineno, criterion, points, anchor)
+        )
+        box = nodes.container(classes=['kompass-score'], ids=[anchor])
+        self.set_source_info(box)
+        self.state.document.ids[anchor] = box
+        box += self.placeholder(kn.score_points, criterion=criterion, points=points)
+        if self.content:
+            box += self.parse_content_to_nodes()
+        return [box]
+
+    def _anchor(self, criterion: str) -> str:
+        base = nodes.make_id(f'poang-{criterion}') or 'poang'
+        anchor, n = base, 1
+        while anchor in self.state.document.ids:
+            n += 1
+            anchor = f'{base}-{n}'
+        return anchor
+
+
+class _ListDirective(_KompassDirective):
+    """Shared by ``{strengths}`` and ``{improvements}``."""
+
+    has_content = True
+    kind = ''
+
+    def run(self) -> list[nodes.Node]:
+        box = nodes.container(classes=[f'kompass-{self.kind}'])
+        box['kompass_list'] = self.kind
+        self.set_source_info(box)
+        box += self.parse_content_to_nodes()
+        return [box]
+
+
+class StrengthsDirective(_ListDirective):
+    """``{strengths}``: the area's "Styrkor"."""
+
+    kind = 'strengths'
+
+
+class ImprovementsDirective(_ListDirective):
+    """``{improvements}``: the area's "Förbättringsmöjligheter"."""
+
+    kind = 'improvements'
+
+
+class ScoreOverviewDirective(_KompassDirective):
+    """``{score-overview}``: all points of the evaluation, by area."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_aggregate(
+            self.env.docname, EVALUATION_SCOPE, self.lineno
+        )
+        return [self.placeholder(kn.score_overview)]
+
+
+class CriteriaCatalogueDirective(_KompassDirective):
+    """``{criteria-catalogue}``: the catalogue(s) as tables, criteria as targets."""
+
+    optional_arguments = 1
+    option_spec: ClassVar[OptionSpec] = {'criteria': directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        wanted = (
+            (self.arguments[0] if self.arguments else '')
+            or self.options.get('criteria', '')
+        ).strip()
+        domain = get_domain(self.env)
+        domain.note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
+        if wanted and wanted not in domain.catalogues:
+            known = ', '.join(sorted(domain.catalogues)) or 'none'
+            self.problem(
+                Kind.CATALOGUE,
+                f'unknown criteria catalogue {wanted!r}; known catalogues: {known}',
+            )
+        for catalogue in domain.catalogues.values():
+            self.env.note_dependency(catalogue.path)
+        return [self.placeholder(kn.catalogue_tables, catalogue=wanted)]
+
+
+def setup_directives(app: Sphinx) -> None:
+    """Register the directives under the names FORMAT.md gives."""
+    app.add_directive('evaluation', EvaluationDirective)
+    app.add_directive('area', AreaDirective)
+    app.add_directive('score', ScoreDirective)
+    app.add_directive('strengths', StrengthsDirective)
+    app.add_directive('improvements', ImprovementsDirective)
+    app.add_directive('score-overview', ScoreOverviewDirective)
+    app.add_directive('criteria-catalogue', CriteriaCatalogueDirective)

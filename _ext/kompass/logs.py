@@ -1,0 +1,97 @@
+"""The catalogue of warning subtypes, and the one function that emits them.
+
+Every problem in a report, a catalogue or the score data is a Sphinx warning of
+type ``kompass`` with one of these subtypes, so that ``suppress_warnings =
+['kompass.stated']`` silences exactly one kind and ``-W`` fails on all of them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import NamedTuple
+
+from sphinx.util import logging
+
+logger = logging.getLogger('kompass')
+
+WARNING_TYPE = 'kompass'
+
+
+class Kind(Enum):
+    """Warning subtypes; each is what a user puts after ``kompass.``."""
+
+    CATALOGUE = 'catalogue'
+    """A criteria catalogue that cannot be read or is inconsistent, or an
+    evaluation that names a catalogue which does not exist."""
+
+    OPTION = 'option'
+    """A required directive option is missing, or an option is malformed
+    (``municipality``, ``year``, ``criteria``, ``date``, ``status``, ``stated``)."""
+
+    SCORE = 'score'
+    """A ``{score}`` without points, with points that are not a whole number, or
+    with points outside 0 to the criterion's maximum."""
+
+    UNKNOWN = 'unknown'
+    """A criterion or area id that the evaluation's catalogue does not have."""
+
+    DUPLICATE = 'duplicate'
+    """A criterion scored twice, or an area box given twice, in one evaluation."""
+
+    UNSCORED = 'unscored'
+    """A ``final`` evaluation that leaves criteria without a score."""
+
+    STATED = 'stated'
+    """An area's ``stated`` total that differs from the computed one."""
+
+    ORPHAN = 'orphan'
+    """A score, area box or overview in a folder without an evaluation."""
+
+    EVALUATION = 'evaluation'
+    """Two evaluations in one folder, or two evaluations with one slug."""
+
+    PREVIOUS = 'previous'
+    """A ``previous`` that names no known evaluation."""
+
+    DATA = 'data'
+    """A problem in the score data file (``reports/scores.csv``)."""
+
+
+#: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
+#: for data files outside the documents.
+Location = tuple[str, int] | str
+
+
+class Problem(NamedTuple):
+    """A warning kept until it is emitted, so that it survives pickling and
+    parallel merges and is told on every build until it is fixed."""
+
+    #: The subtype.
+    kind: Kind
+    #: The message, in English like Sphinx's own.
+    message: str
+    #: Where the problem is.
+    location: Location
+
+
+def emit(problem: Problem) -> None:
+    """Log *problem* as a located, typed Sphinx warning."""
+    logger.warning(
+        problem.message,
+        type=WARNING_TYPE,
+        subtype=problem.kind.value,
+        location=problem.location,
+    )
+
+
+def emit_all(problems: list[Problem]) -> None:
+    """Emit *problems* in a stable order (by file, line, then message)."""
+
+    def key(p: Problem) -> tuple[str, int, str]:
+        if isinstance(p.location, tuple):
+            return (p.location[0], p.location[1], p.message)
+        path, _, line = p.location.rpartition(':')
+        return (path, int(line) if line.isdigit() else 0, p.message)
+
+    for problem in sorted(problems, key=key):
+        emit(problem)

@@ -1,0 +1,41 @@
+"""Sphinx configuration of the Kommunkompassen site and its PDFs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / '_ext'))
+
+project = 'Kommunkompassen'
+author = 'Sveriges Kommuner och Regioner (SKR)'
+copyright = '2022–2026, Sveriges Kommuner och Regioner'  # noqa: A001
+language = 'sv'
+today_fmt = '%Y-%m-%d'
+
+extensions = ['kompass']
+
+# MyST: the reports are Markdown; colon fences are enabled by the extension.
+myst_enable_extensions = ['colon_fence', 'deflist']
+myst_heading_anchors = 3
+
+exclude_patterns = ['_build', '.venv', 'tests', 'README.md', '.ci', '.github']
+templates_path: list[str] = []
+html_static_path = ['_static']
+html_theme = 'alabaster'
+html_title = 'Kommunkompassen'
+numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod %s'}
+
+# --- kompass -----------------------------------------------------------------
+kompass_criteria_dir = 'criteria'
+
+# --- LaTeX / PDF ---------------------------------------------------------------
+latex_engine = 'pdflatex'
+latex_elements = {
+    'papersize': 'a4paper',
+    'babel': r'\usepackage[swedish]{babel}',
+}
+latex_documents = [
+    ('index', 'kommunkompassen.tex', 'Kommunkompassen', author, 'manual'),
+]
