@@ -143,6 +143,9 @@ class _Checker:
 
     def maximum(self, data: dict[str, Any], what: str) -> int | None:
         value = data.get('max')
+        if value is None:
+            self.warn(data.get(_LINE, 1), f'{what} has no max (a positive whole number)')
+            return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             self.warn(
                 data.get(_LINE, 1),

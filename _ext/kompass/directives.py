@@ -229,9 +229,9 @@ class ScoreOverviewDirective(_KompassDirective):
     """``{score-overview}``: all points of the evaluation, by area."""
 
     def run(self) -> list[nodes.Node]:
-        get_domain(self.env).note_aggregate(
-            self.env.docname, EVALUATION_SCOPE, self.lineno
-        )
+        domain = get_domain(self.env)
+        domain.add_overview(self.env.docname, self.lineno)
+        domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
         return [self.placeholder(kn.score_overview)]
 
 

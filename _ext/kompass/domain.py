@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EVALUATION_SCOPE = 'evaluation'  # shows its own evaluation (boxes, overview)
 SITE_SCOPE = 'site'  # shows every evaluation (indexes)
 
-_PER_DOC = ('evaluations', 'scores', 'areas', 'problems', 'aggregates')
+_PER_DOC = ('evaluations', 'scores', 'areas', 'overviews', 'problems', 'aggregates')
 
 
 class KompassDomain(Domain):
@@ -43,6 +43,7 @@ class KompassDomain(Domain):
         'evaluations': {},  # docname -> [EvaluationRecord]
         'scores': {},  # docname -> [ScoreRecord]
         'areas': {},  # docname -> [AreaRecord]
+        'overviews': {},  # docname -> [line] of {score-overview}
         'problems': {},  # docname -> [Problem] found while reading
         'aggregates': {},  # docname -> {scope: first line} of computed views
         # Global, rebuilt on every build:
@@ -79,6 +80,9 @@ class KompassDomain(Domain):
     def add_area(self, record: AreaRecord) -> None:
         self._add('areas', record.docname, record)
 
+    def add_overview(self, docname: str, line: int) -> None:
+        self._add('overviews', docname, line)
+
     def add_problem(self, docname: str, problem: logs.Problem) -> None:
         self._add('problems', docname, problem)
 
@@ -112,21 +116,26 @@ class KompassDomain(Domain):
                 return result.record.docname
         return None
 
-    def recompute(self) -> set[str]:
+    def recompute(self, env: BuildEnvironment) -> set[str]:
         """Rebuild results from all records; return the folders that changed."""
+        srcdir = Path(env.srcdir)
+
+        def where(docname: str, line: int) -> str:
+            return f'{env.doc2path(docname).relative_to(srcdir).as_posix()}:{line}'
+
         outcome = compute(
             self._records('evaluations'),
             self._records('scores'),
             self._records('areas'),
             self.catalogues,
+            where=where,
         )
         problems = list(self.data['catalogue_problems'])
         problems.extend(self._records('problems'))
         problems.extend(outcome.problems)
-        for docname, scopes in self.data['aggregates'].items():
-            line = scopes.get(EVALUATION_SCOPE)
-            if line is not None and find_folder(docname, outcome.results) is None:
-                problems.append(orphan('computed view', docname, line))
+        for docname, lines in self.data['overviews'].items():
+            if find_folder(docname, outcome.results) is None:
+                problems.extend(orphan('score overview', docname, n) for n in lines)
         logs.emit_all(problems)
 
         fingerprints = {
@@ -205,7 +214,7 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     This runs on every build, also when nothing was re-read (``make html
     latexpdf``), so results and warnings are always current.
     """
-    changed = get_domain(env).recompute()
+    changed = get_domain(env).recompute(env)
     return sorted(get_domain(env).docs_showing(changed))
 
 

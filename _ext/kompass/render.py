@@ -66,7 +66,9 @@ class _View:
         if self.result is None:
             return []  # an orphan, already warned about
         if isinstance(self.node, kn.evaluation_header):
-            return self.header(self.result)
+            # A rejected second evaluation (already warned about) shows nothing.
+            own = self.result.record.docname == self.docname
+            return self.header(self.result) if own else []
         if isinstance(self.node, kn.score_points):
             return self.score_points()
         if self.catalogue is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from .catalogue import Catalogue
@@ -62,12 +63,20 @@ def find_folder(docname: str, folders: Iterable[str]) -> str | None:
     return next((f for f in folder_chain(docname) if f in known), None)
 
 
+#: Names a place in a message, e.g. ``reports/x/index.md:12``.
+Describe = Callable[[str, int], str]
+
+
+def _plain(docname: str, line: int) -> str:
+    return f'{docname}:{line}'
+
+
 def _loc(record: EvaluationRecord | ScoreRecord | AreaRecord) -> tuple[str, int]:
     return (record.docname, record.line)
 
 
 def _pick_evaluations(
-    evaluations: Iterable[EvaluationRecord], problems: list[Problem]
+    evaluations: Iterable[EvaluationRecord], problems: list[Problem], where: Describe
 ) -> dict[str, EvaluationRecord]:
     """One evaluation per folder and per slug; the rest are warned about."""
     by_folder: dict[str, EvaluationRecord] = {}
@@ -84,8 +93,8 @@ def _pick_evaluations(
             problems.append(Problem(
                 Kind.EVALUATION,
                 f'a second evaluation in folder {rec.folder or "(root)"!r}; '
-                f'the folder already has the evaluation at {first.docname}:'
-                f'{first.line} (one folder holds one evaluation)',
+                f'the folder already has the evaluation at '
+                f'{where(first.docname, first.line)} (one folder holds one evaluation)',
                 _loc(rec),
             ))
             continue
@@ -94,7 +103,7 @@ def _pick_evaluations(
             problems.append(Problem(
                 Kind.EVALUATION,
                 f'evaluation slug {rec.slug!r} is already used by '
-                f'{same_slug.docname}:{same_slug.line}',
+                f'{where(same_slug.docname, same_slug.line)}',
                 _loc(rec),
             ))
             continue
@@ -121,7 +130,7 @@ def _catalogue_for(
         problems.append(Problem(
             Kind.CATALOGUE,
             f'criteria catalogue {rec.criteria!r} could not be read '
-            f'(see the warning for {catalogue.path}); scores are not checked',
+            f'(see the warning for {Path(catalogue.path).name}); scores are not checked',
             _loc(rec),
         ))
         return None
@@ -133,6 +142,7 @@ def _check_scores(
     scores: list[ScoreRecord],
     catalogue: Catalogue,
     problems: list[Problem],
+    where: Describe,
 ) -> dict[str, ScoreRecord]:
     valid: dict[str, ScoreRecord] = {}
     first: dict[str, ScoreRecord] = {}
@@ -153,7 +163,7 @@ def _check_scores(
             problems.append(Problem(
                 Kind.DUPLICATE,
                 f'criterion {score.criterion} is scored twice in evaluation '
-                f'{slug!r}; first at {earlier.docname}:{earlier.line} '
+                f'{slug!r}; first at {where(earlier.docname, earlier.line)} '
                 f'(this score is ignored)',
                 _loc(score),
             ))
@@ -182,6 +192,7 @@ def _check_areas(
     catalogue: Catalogue,
     area_totals: Mapping[str, int],
     problems: list[Problem],
+    where: Describe,
 ) -> None:
     first: dict[str, AreaRecord] = {}
     for box in boxes:
@@ -202,7 +213,7 @@ def _check_areas(
             problems.append(Problem(
                 Kind.DUPLICATE,
                 f'area {box.area} has a second box in evaluation {slug!r}; '
-                f'first at {earlier.docname}:{earlier.line}',
+                f'first at {where(earlier.docname, earlier.line)}',
                 _loc(box),
             ))
             continue
@@ -223,14 +234,15 @@ def compute(
     boxes: Iterable[AreaRecord],
     catalogues: Mapping[str, Catalogue],
     other_slugs: Iterable[str] = (),
+    where: Describe = _plain,
 ) -> Outcome:
     """Check every evaluation and compute its area and total scores.
 
     *other_slugs* are evaluations known without a report (the score data),
-    which a ``previous`` may name.
+    which a ``previous`` may name; *where* names a place in messages.
     """
     problems: list[Problem] = []
-    chosen = _pick_evaluations(evaluations, problems)
+    chosen = _pick_evaluations(evaluations, problems, where)
 
     # Give every score and box to the evaluation of its nearest folder.
     scores_of: dict[str, list[ScoreRecord]] = {f: [] for f in chosen}
@@ -255,14 +267,18 @@ def compute(
         area_totals: dict[str, int] = {}
         unscored: tuple[str, ...] = ()
         if catalogue is not None:
-            points = _check_scores(rec.slug, scores_of[folder], catalogue, problems)
+            points = _check_scores(
+                rec.slug, scores_of[folder], catalogue, problems, where
+            )
             area_totals = {
                 area.id: sum(
                     points[c.id].points or 0 for c in area.criteria if c.id in points
                 )
                 for area in catalogue.areas
             }
-            _check_areas(rec.slug, boxes_of[folder], catalogue, area_totals, problems)
+            _check_areas(
+                rec.slug, boxes_of[folder], catalogue, area_totals, problems, where
+            )
             unscored = tuple(c for c in catalogue.criterion_ids() if c not in points)
             if unscored and rec.status == 'final':
                 problems.append(Problem(

@@ -1,0 +1,84 @@
+# Kommunkompassen as code. `make help` lists the targets.
+#
+# Everything runs inside .venv, which the first target creates from
+# requirements.txt (the one place where Python packages are pinned).
+
+PYTHON      ?= python3
+VENV        ?= .venv
+SPHINXOPTS  ?=
+BUILDDIR    ?= _build
+SOURCEDIR   := .
+
+VENV_PY     := $(VENV)/bin/python
+SPHINXBUILD := $(VENV)/bin/sphinx-build
+VENV_STAMP  := $(VENV)/.installed
+
+# Debian packages for the PDF (see ../shared/ENV.md for why each is needed).
+TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended \
+	texlive-latex-extra texlive-lang-european tex-gyre latexmk poppler-utils
+TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html latexpdf latex text check test tex-deps clean
+
+help:
+	@echo "Kommunkompassen – make targets"
+	@echo "  make html       the website in $(BUILDDIR)/html"
+	@echo "  make latexpdf   the PDFs in $(BUILDDIR)/latex (installs TeX when run as root)"
+	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
+	@echo "  make test       the test suite (pytest)"
+	@echo "  make text       plain-text output in $(BUILDDIR)/text"
+	@echo "  make clean      removes $(BUILDDIR)"
+	@echo "  make venv       (re)creates the Python environment in $(VENV)"
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.txt
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Cannot create a virtual environment. On Debian: apt-get install -y python3-venv"; \
+	  exit 1; }
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+tex-deps:
+	@missing=""; \
+	for f in $(TEX_FILES); do kpsewhich $$f >/dev/null 2>&1 || missing="$$missing $$f"; done; \
+	for c in latexmk pdflatex pdftotext; do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "TeX for the PDF is missing:$$missing"; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	else \
+	  echo "Install it with:"; \
+	  echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+html text: $(VENV_STAMP)
+	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+
+latex: $(VENV_STAMP)
+	$(SPHINXBUILD) -M latex "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+
+latexpdf: $(VENV_STAMP) tex-deps
+	$(SPHINXBUILD) -M latexpdf "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+	@ls -1 $(BUILDDIR)/latex/*.pdf
+
+# A clean, strict build (fresh environment, every warning fatal but all of them
+# reported) as a pull request's CI runs it.
+check: $(VENV_STAMP)
+	@rm -rf $(BUILDDIR)/check && mkdir -p $(BUILDDIR)/check
+	@if $(SPHINXBUILD) -b html -E -a -W --keep-going -q \
+	     -w $(BUILDDIR)/check/warnings.txt "$(SOURCEDIR)" $(BUILDDIR)/check/html $(SPHINXOPTS); then \
+	  echo "check: no warnings"; \
+	else \
+	  echo; echo "check FAILED; every warning, as file:line:"; \
+	  cat $(BUILDDIR)/check/warnings.txt; exit 1; \
+	fi
+
+test: $(VENV_STAMP)
+	$(VENV_PY) -m pytest tests
+
+clean:
+	rm -rf $(BUILDDIR)
