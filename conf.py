@@ -20,7 +20,7 @@ extensions = ['kompass']
 myst_enable_extensions = ['colon_fence', 'deflist']
 myst_heading_anchors = 3
 
-exclude_patterns = ['_build', '.venv', 'tests', 'README.md', '.ci', '.github']
+exclude_patterns = ['_build', '.*', 'tests', 'README.md', 'Makefile']
 templates_path: list[str] = []
 html_static_path = ['_static']
 html_theme = 'alabaster'

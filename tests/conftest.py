@@ -29,3 +29,16 @@ def warnings_of(app: object) -> list[str]:
     text = _ANSI.sub('', app.warning.getvalue())  # type: ignore[attr-defined]
     text = text.replace(str(app.srcdir) + '/', '{root}/')  # type: ignore[attr-defined]
     return [line for line in text.splitlines() if line.strip()]
+
+
+def next_app(make_app, previous, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """A second app in the same test: first clear the global state the previous
+    one registered (docutils directives, translators), as the fixtures do between
+    tests, so that the new app's setup does not warn about re-registration."""
+    previous.cleanup()
+    return make_app(*args, **kwargs)
+
+
+def status_of(app: object) -> str:
+    """The build's status output without colour codes."""
+    return _ANSI.sub('', app.status.getvalue())  # type: ignore[attr-defined]

@@ -166,6 +166,8 @@ class KompassDomain(Domain):
 
     def docs_using_catalogues(self, catalogue_ids: Set[str]) -> set[str]:
         """Documents to re-read because a catalogue they use changed."""
+        if not catalogue_ids:
+            return set()
         folders = {
             rec.folder
             for rec in self._records('evaluations')

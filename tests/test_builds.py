@@ -1,0 +1,179 @@
+"""Totals in the output, across builders, and under incremental and parallel builds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import next_app, status_of, warnings_of
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding='utf8')
+
+
+def _overview_total(html: str) -> str:
+    """The "Totalt" cell of the overview's summary table."""
+    match = re.search(
+        r'<strong>Totalt</strong>.*?<strong>(\d+)</strong>', html, flags=re.S
+    )
+    assert match, 'no overview total'
+    return match.group(1)
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_totals_come_from_scores_across_documents(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    index = _text(app.outdir / 'reports/ort-2024/index.html')
+    # 11 + 50 (area 1) + 30 + 25 (area 2), scored in two other documents.
+    assert _overview_total(index) == '116'
+    assert '116 / 200' in index  # the header
+    assert 'Anna Andersson, Bo Berg' in index
+    # The previous evaluation is linked.
+    assert 'href="../stad-2023/index.html"' in index
+    area1 = _text(app.outdir / 'reports/ort-2024/omrade-1.html')
+    assert '<strong>61</strong>' in area1  # the area box
+    assert '11 / 20' in area1  # the colon-fenced score
+    assert 'Motiveringen till <em>poängen</em>' in area1
+    # Strengths and improvements side by side, under Swedish headings.
+    assert re.search(r'Styrkor</p>.*Förbättringsmöjligheter</p>', area1, re.S)
+    # A draft evaluation may leave criteria unscored without a warning.
+    draft = _text(app.outdir / 'reports/stad-2023/index.html')
+    assert '80 / 200 (2 delområden saknar poäng)' in draft
+    catalogue = _text(app.outdir / 'katalog.html')
+    assert 'id="kriterium-mini-1-1"' in catalogue
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_overview_links_each_criterion_to_its_score(app) -> None:
+    app.build(force_all=True)
+    index = _text(app.outdir / 'reports/ort-2024/index.html')
+    assert 'href="omrade-1.html#poang-1-1"' in index
+    assert 'href="omrade-2.html#poang-2-2"' in index
+
+
+def _outputs(outdir: Path) -> dict[str, str]:
+    """Every HTML page's body, without build-specific noise."""
+    pages = {}
+    for path in sorted(outdir.rglob('*.html')):
+        if path.name in {'genindex.html', 'search.html'}:
+            continue
+        body = _text(path).split('<div class="body"', 1)[-1]
+        pages[path.relative_to(outdir).as_posix()] = body.split('<div class="sphinxsidebar"')[0]
+    return pages
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True, parallel=2)
+def test_parallel_build_gives_the_serial_output(app, make_app, tmp_path) -> None:
+    assert len(list(Path(app.srcdir).rglob('*.md'))) > 5
+    app.build(force_all=True)
+    assert app.parallel == 2
+    assert warnings_of(app) == []
+    serial = next_app(
+        make_app, app, 'html', srcdir=app.srcdir, builddir=tmp_path / 'serial',
+        freshenv=True,
+    )
+    serial.build(force_all=True)
+    assert _outputs(Path(app.outdir)) == _outputs(Path(serial.outdir))
+
+
+@pytest.mark.sphinx('html', testroot='problems', freshenv=True, parallel=2)
+def test_parallel_build_gives_the_serial_warnings(app, make_app, tmp_path) -> None:
+    app.build(force_all=True)
+    parallel = sorted(warnings_of(app))
+    serial = next_app(
+        make_app, app, 'html', srcdir=app.srcdir, builddir=tmp_path / 'serial',
+        freshenv=True,
+    )
+    serial.build(force_all=True)
+    assert parallel == sorted(warnings_of(serial))
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True, copy_test_root=True)
+def test_incremental_rebuild_updates_totals_in_other_documents(app, make_app) -> None:
+    app.build()
+    index = app.outdir / 'reports/ort-2024/index.html'
+    assert _overview_total(_text(index)) == '116'
+    src = Path(app.srcdir)
+
+    # Change one score in one file: the overview in index.md is rewritten.
+    area2 = src / 'reports/ort-2024/omrade-2.md'
+    area2.write_text(_text(area2).replace(':points: 25', ':points: 5'), encoding='utf8')
+    app2 = next_app(make_app, app, 'html', srcdir=src, freshenv=False)
+    app2.build()
+    assert _overview_total(_text(index)) == '96'
+    assert '96 / 200' in _text(index)
+
+    # Add a document with a score (found by the glob toctree).
+    (src / 'reports/ort-2024/omrade-3.md').write_text(
+        '# Extra\n\n```{score} 2.2\n:points: 1\n```\n', encoding='utf8'
+    )
+    app3 = next_app(make_app, app2, 'html', srcdir=src, freshenv=False)
+    app3.build()
+    assert 'scored twice' in app3.warning.getvalue()
+    # 2.2 keeps its first score (omrade-2.md sorts before omrade-3.md).
+    assert _overview_total(_text(index)) == '96'
+
+    # Remove the score file that holds 2.1 and 2.2: both go from the totals.
+    (src / 'reports/ort-2024/omrade-3.md').unlink()
+    area2.unlink()
+    app4 = next_app(make_app, app3, 'html', srcdir=src, freshenv=False)
+    app4.build()
+    assert _overview_total(_text(index)) == '61'
+    assert 'no valid score for 2 of 4 criteria: 2.1, 2.2' in app4.warning.getvalue()
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True, copy_test_root=True)
+def test_editing_the_catalogue_rereads_its_reports(app, make_app) -> None:
+    app.build()
+    src = Path(app.srcdir)
+    catalogue = src / 'criteria/mini.yaml'
+    catalogue.write_text(
+        _text(catalogue).replace('title: Strategi,', 'title: Ny strategi,'),
+        encoding='utf8',
+    )
+    app2 = next_app(make_app, app, 'html', srcdir=src, freshenv=False)
+    app2.build()
+    outdated = status_of(app2)
+    for doc in ('reports/ort-2024/index', 'reports/ort-2024/omrade-1', 'katalog'):
+        assert doc in outdated
+    assert 'reports/stad-2023' in outdated  # the draft uses the same catalogue
+    assert '1.1 Ny strategi' in _text(app2.outdir / 'reports/ort-2024/index.html')
+    assert '1.1 Ny strategi' in _text(app2.outdir / 'katalog.html')
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_html_then_latex_in_one_build_directory(app, make_app) -> None:
+    """``make html latexpdf``: LaTeX re-reads nothing and still has the totals."""
+    app.build()
+    latex = next_app(make_app, app, 'latex', srcdir=app.srcdir, freshenv=False)
+    latex.build()
+    assert '0 added, 0 changed, 0 removed' in status_of(latex)
+    tex = next(Path(latex.outdir).glob('*.tex'))
+    content = _text(tex)
+    assert '116 / 200' in content
+    assert 'Totalt' in content
+
+
+@pytest.mark.parametrize(
+    'builder',
+    ['html', 'dirhtml', 'singlehtml', 'latex', 'text', 'man', 'texinfo', 'epub', 'xml'],
+)
+def test_every_builder_renders_every_view(builder, make_app, rootdir, tmp_path) -> None:
+    app = make_app(
+        builder, srcdir=rootdir / 'test-basic', builddir=tmp_path, freshenv=True,
+        confoverrides={'version': '1', 'epub_copyright': 'test', 'epub_author': 'test'},
+    )
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    produced = ''.join(
+        p.read_text(encoding='utf8', errors='replace')
+        for p in Path(app.outdir).rglob('*')
+        if p.is_file() and p.suffix in {'.html', '.xhtml', '.tex', '.txt', '.1', '.texi', '.xml'}
+    )
+    assert '116 / 200' in produced
+    assert 'Förbättringsmöjligheter' in produced
+    assert 'kompass_placeholder' not in produced
