@@ -182,9 +182,12 @@ class ScoreDirective(_KompassDirective):
         get_domain(self.env).add_score(
             ScoreRecord(self.env.docname, self.lineno, criterion, points, anchor)
         )
-        box = nodes.container(classes=['kompass-score'], ids=[anchor])
+        box = nodes.container(classes=['kompass-score'])
         self.set_source_info(box)
-        self.state.document.ids[anchor] = box
+        # A target rather than the container's id: LaTeX labels targets only.
+        target = nodes.target('', '', ids=[anchor])
+        self.state.document.ids[anchor] = target
+        box += target
         box += self.placeholder(kn.score_points, criterion=criterion, points=points)
         if self.content:
             box += self.parse_content_to_nodes()
