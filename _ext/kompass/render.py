@@ -33,6 +33,11 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
     for node in list(doctree.findall(kn.kompass_placeholder)):
         view = _View(domain, app.builder, node, docname)
         rendered = view.render()
+        if node['ids']:
+            # docutils moved a preceding target's ids here (PropagateTargets);
+            # keep them as a target so links to the score still land.
+            rendered.insert(0, nodes.target('', '', ids=node['ids']))
+            node['ids'] = []
         for new in rendered:
             new.source, new.line = node.source, node.line
             if isinstance(new, nodes.table) and any(
