@@ -184,11 +184,12 @@ class ScoreDirective(_KompassDirective):
         )
         box = nodes.container(classes=['kompass-score'])
         self.set_source_info(box)
-        # A target rather than the container's id: LaTeX labels targets only.
-        target = nodes.target('', '', ids=[anchor])
-        self.state.document.ids[anchor] = target
-        box += target
-        box += self.placeholder(kn.score_points, criterion=criterion, points=points)
+        # The anchor rides on the placeholder, which becomes a target when
+        # rendered (LaTeX labels targets, not containers).
+        line = self.placeholder(kn.score_points, criterion=criterion, points=points)
+        line['ids'] = [anchor]
+        self.state.document.ids[anchor] = line
+        box += line
         if self.content:
             box += self.parse_content_to_nodes()
         return [box]

@@ -34,8 +34,7 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
         view = _View(domain, app.builder, node, docname)
         rendered = view.render()
         if node['ids']:
-            # docutils moved a preceding target's ids here (PropagateTargets);
-            # keep them as a target so links to the score still land.
+            # Anchors (a score's) become a target, which every builder labels.
             rendered.insert(0, nodes.target('', '', ids=node['ids']))
             node['ids'] = []
         for new in rendered:
