@@ -23,6 +23,7 @@ myst_heading_anchors = 3
 exclude_patterns = ['_build', '.*', 'tests', 'README.md', 'Makefile']
 templates_path: list[str] = []
 html_static_path = ['_static']
+html_css_files = ['site.css']
 html_theme = 'alabaster'
 html_title = 'Kommunkompassen'
 numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod %s'}

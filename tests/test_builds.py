@@ -177,3 +177,15 @@ def test_every_builder_renders_every_view(builder, make_app, rootdir, tmp_path) 
     assert '116 / 200' in produced
     assert 'Förbättringsmöjligheter' in produced
     assert 'kompass_placeholder' not in produced
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_second_build_reads_nothing(app, make_app) -> None:
+    """What the extension adds to the configuration is the same on every run,
+    so an unchanged project is not rebuilt from scratch each time."""
+    app.build()
+    again = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
+    again.build()
+    status = status_of(again)
+    assert '0 added, 0 changed, 0 removed' in status
+    assert 'config changed' not in status.lower()

@@ -6,6 +6,7 @@ catalogues, computes area and total scores and renders the score tables.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .directives import setup_directives
@@ -40,6 +41,16 @@ def _enable_colon_fences(app: Sphinx, config: Config) -> None:
             config.myst_enable_extensions = [*enabled, 'colon_fence']
 
 
+STATIC_DIR = Path(__file__).parent / 'static'
+
+
+def _add_static_path(app: Sphinx, config: Config) -> None:
+    """config-inited: ship kompass.css with every HTML build (a fixed value, so
+    the configuration compares equal from one run to the next)."""
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the kompass directives, domain, transforms and settings."""
     app.setup_extension('myst_parser')
@@ -49,6 +60,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_message_catalog(MESSAGE_CATALOG_NAME, str(LOCALE_DIR))
     app.connect('config-inited', _enable_colon_fences)
+    app.connect('config-inited', _add_static_path)
+    app.add_css_file('kompass.css')
     setup_nodes(app)
     setup_domain(app)
     setup_directives(app)
