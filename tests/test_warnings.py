@@ -68,7 +68,7 @@ CATALOGUE = [
     '{root}/criteria/wrong.yaml:10: WARNING: area 2 has no max (a positive whole '
     'number) [kompass.catalogue]',
     "{root}/criteria/wrong.yaml:10: WARNING: unknown key 'maks' in area 2; "
-    'expected one of: aliases, criteria, id, max, title [kompass.catalogue]',
+    'expected one of: aliases, criteria, id, max, short, title [kompass.catalogue]',
     "{root}/criteria/wrong.yaml:14: WARNING: criterion id '1.1' does not start "
     'with its area id "2." [kompass.catalogue]',
     "{root}/criteria/wrong.yaml:14: WARNING: id '1.1' is used twice in the "

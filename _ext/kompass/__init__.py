@@ -58,10 +58,24 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         'kompass_criteria_dir', 'criteria', 'env', types=frozenset({str}),
         description='Folder (relative to the source folder) of the catalogues.',
     )
+    app.add_config_value(
+        'kompass_score_data', 'reports/scores.csv', 'env', types=frozenset({str}),
+        description='CSV of evaluations known by their scores only.',
+    )
+    app.add_config_value(
+        'kompass_published_averages', 'reports/published-averages.csv', 'env',
+        types=frozenset({str}),
+        description='CSV of national averages as published, shown as their own series.',
+    )
+    app.add_config_value(
+        'kompass_average_since', '2020-01-01', 'html', types=frozenset({str}),
+        description='First date of the evaluations the national average covers.',
+    )
     app.add_message_catalog(MESSAGE_CATALOG_NAME, str(LOCALE_DIR))
     app.connect('config-inited', _enable_colon_fences)
     app.connect('config-inited', _add_static_path)
     app.add_css_file('kompass.css')
+    app.add_js_file('kompass-sort.js')
     setup_nodes(app)
     setup_domain(app)
     setup_directives(app)

@@ -18,7 +18,7 @@ from .logs import Kind, Problem
 
 _LINE = '__line__'
 _CATALOGUE_KEYS = frozenset({'id', 'title', 'areas', 'description'})
-_AREA_KEYS = frozenset({'id', 'title', 'aliases', 'max', 'criteria'})
+_AREA_KEYS = frozenset({'id', 'title', 'short', 'aliases', 'max', 'criteria'})
 _CRITERION_KEYS = frozenset({'id', 'title', 'aliases', 'max'})
 
 
@@ -45,6 +45,13 @@ class Area:
     max: int
     criteria: tuple[Criterion, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: A short name for charts; the title when not given.
+    short: str = ''
+
+    @property
+    def label(self) -> str:
+        """``"1 Demokrati"``: number and short title, as charts name areas."""
+        return f'{self.id} {self.short or self.title}'
 
 
 @dataclass(frozen=True)
@@ -200,9 +207,13 @@ def _area(check: _Checker, data: Any, line: int) -> Area | None:
         )
     if aid is None:
         return None
+    short = data.get('short', '')
+    if not isinstance(short, str):
+        check.warn(data[_LINE], f'{what} short must be a text')
+        short = ''
     return Area(
         aid, title or aid, maximum if maximum is not None else total, criteria,
-        check.aliases(data, what),
+        check.aliases(data, what), short.strip(),
     )
 
 

@@ -234,7 +234,7 @@ class ScoreOverviewDirective(_KompassDirective):
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
-        domain.add_overview(self.env.docname, self.lineno)
+        domain.add_overview(self.env.docname, self.lineno, 'score overview')
         domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
         return [self.placeholder(kn.score_overview)]
 
@@ -263,6 +263,45 @@ class CriteriaCatalogueDirective(_KompassDirective):
         return [self.placeholder(kn.catalogue_tables, catalogue=wanted)]
 
 
+CHART_KINDS = ('areas', 'profile', 'trend')
+
+
+class ScoreChartDirective(_KompassDirective):
+    """``{score-chart}``: a chart of the folder's evaluation (or ``:evaluation:``)."""
+
+    option_spec: ClassVar[OptionSpec] = {
+        'kind': directives.unchanged,
+        'evaluation': directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        kind = (self.options.get('kind') or 'areas').strip()
+        if kind not in CHART_KINDS:
+            self.problem(
+                Kind.OPTION,
+                f'unknown chart :kind: {kind!r}; expected one of: '
+                f'{", ".join(CHART_KINDS)}',
+            )
+            return []
+        slug = (self.options.get('evaluation') or '').strip()
+        domain = get_domain(self.env)
+        # An areas chart shows its own evaluation; the others compare with the
+        # rest (averages, history), so they are rewritten when anything changes.
+        scope = EVALUATION_SCOPE if kind == 'areas' and not slug else SITE_SCOPE
+        domain.note_aggregate(self.env.docname, scope, self.lineno)
+        if not slug:
+            domain.add_overview(self.env.docname, self.lineno, 'score chart')
+        return [self.placeholder(kn.score_chart, kind=kind, evaluation=slug)]
+
+
+class EvaluationIndexDirective(_KompassDirective):
+    """``{evaluation-index}``: every evaluation with area scores and total."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
+        return [self.placeholder(kn.evaluation_index)]
+
+
 def setup_directives(app: Sphinx) -> None:
     """Register the directives under the names FORMAT.md gives."""
     app.add_directive('evaluation', EvaluationDirective)
@@ -272,3 +311,5 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive('improvements', ImprovementsDirective)
     app.add_directive('score-overview', ScoreOverviewDirective)
     app.add_directive('criteria-catalogue', CriteriaCatalogueDirective)
+    app.add_directive('score-chart', ScoreChartDirective)
+    app.add_directive('evaluation-index', EvaluationIndexDirective)

@@ -16,7 +16,14 @@ from sphinx.domains import Domain
 
 from . import logs
 from .catalogue import Catalogue, load_catalogues
+from .comparison import Summary, summaries
 from .records import AreaRecord, EvaluationRecord, ScoreRecord
+from .scoredata import (
+    PublishedAverage,
+    ScoreData,
+    load_published_averages,
+    load_score_data,
+)
 from .scoring import EvaluationResult, compute, find_folder, orphan
 
 if TYPE_CHECKING:
@@ -43,15 +50,21 @@ class KompassDomain(Domain):
         'evaluations': {},  # docname -> [EvaluationRecord]
         'scores': {},  # docname -> [ScoreRecord]
         'areas': {},  # docname -> [AreaRecord]
-        'overviews': {},  # docname -> [line] of {score-overview}
+        'overviews': {},  # docname -> [(line, what)] of views of the folder's evaluation
         'problems': {},  # docname -> [Problem] found while reading
         'aggregates': {},  # docname -> {scope: first line} of computed views
         # Global, rebuilt on every build:
         'catalogues': {},  # id -> Catalogue (loaded on builder-inited)
         'catalogue_problems': [],
         'catalogue_digests': {},  # id -> digest the documents were read with
+        'score_data': ScoreData((), (), ''),  # reports/scores.csv
+        'score_data_path': '',
+        'published_averages': (),  # PublishedAverage rows
+        'published_problems': (),
         'results': {},  # evaluation folder -> EvaluationResult
+        'summaries': {},  # slug -> Summary (reports and data rows)
         'fingerprints': {},  # evaluation folder -> fingerprint
+        'data_fingerprint': '',  # score data and settings the views were made with
     }
 
     # --- typed accessors ---------------------------------------------------
@@ -62,6 +75,18 @@ class KompassDomain(Domain):
     @property
     def results(self) -> dict[str, EvaluationResult]:
         return cast('dict[str, EvaluationResult]', self.data['results'])
+
+    @property
+    def summaries(self) -> dict[str, Summary]:
+        return cast('dict[str, Summary]', self.data['summaries'])
+
+    @property
+    def published_averages(self) -> tuple[PublishedAverage, ...]:
+        return cast('tuple[PublishedAverage, ...]', self.data['published_averages'])
+
+    @property
+    def score_data(self) -> ScoreData:
+        return cast('ScoreData', self.data['score_data'])
 
     def _records(self, key: str) -> Iterable[Any]:
         for items in self.data[key].values():
@@ -80,8 +105,9 @@ class KompassDomain(Domain):
     def add_area(self, record: AreaRecord) -> None:
         self._add('areas', record.docname, record)
 
-    def add_overview(self, docname: str, line: int) -> None:
-        self._add('overviews', docname, line)
+    def add_overview(self, docname: str, line: int, what: str) -> None:
+        """Record a view that needs its folder's evaluation (else: orphan)."""
+        self._add('overviews', docname, (line, what))
 
     def add_problem(self, docname: str, problem: logs.Problem) -> None:
         self._add('problems', docname, problem)
@@ -116,26 +142,49 @@ class KompassDomain(Domain):
                 return result.record.docname
         return None
 
-    def recompute(self, env: BuildEnvironment) -> set[str]:
-        """Rebuild results from all records; return the folders that changed."""
+    def recompute(self, env: BuildEnvironment) -> tuple[set[str], bool]:
+        """Rebuild results from all records.
+
+        Returns the evaluation folders whose results changed, and whether data
+        every view depends on (score data, settings) changed.
+        """
         srcdir = Path(env.srcdir)
 
         def where(docname: str, line: int) -> str:
             return f'{env.doc2path(docname).relative_to(srcdir).as_posix()}:{line}'
 
+        data = self.score_data
         outcome = compute(
             self._records('evaluations'),
             self._records('scores'),
             self._records('areas'),
             self.catalogues,
+            other_slugs=[row.slug for row in data.rows],
             where=where,
         )
         problems = list(self.data['catalogue_problems'])
+        problems.extend(data.problems)
+        problems.extend(self.data['published_problems'])
         problems.extend(self._records('problems'))
         problems.extend(outcome.problems)
+        report_slugs = {r.slug: r for r in outcome.results.values()}
+        rows = []
+        for row in data.rows:
+            report = report_slugs.get(row.slug)
+            if report is None:
+                rows.append(row)
+                continue
+            problems.append(logs.Problem(
+                logs.Kind.DATA,
+                f'slug {row.slug!r} is also a report '
+                f'({where(report.record.docname, report.record.line)}); '
+                'the report counts, this row is ignored',
+                f'{self.data["score_data_path"]}:{row.line}',
+            ))
+        self.data['summaries'] = summaries(outcome.results, self.catalogues, rows)
         for docname, lines in self.data['overviews'].items():
             if find_folder(docname, outcome.results) is None:
-                problems.extend(orphan('score overview', docname, n) for n in lines)
+                problems.extend(orphan(what, docname, n) for n, what in lines)
         logs.emit_all(problems)
 
         fingerprints = {
@@ -145,20 +194,26 @@ class KompassDomain(Domain):
         old = self.data['fingerprints']
         changed = {f for f in fingerprints.keys() | old.keys()
                    if fingerprints.get(f) != old.get(f)}
+        data_fingerprint = repr((
+            data.digest, self.published_averages, env.config.kompass_average_since,
+        ))
+        everything = data_fingerprint != self.data['data_fingerprint']
+        self.data['data_fingerprint'] = data_fingerprint
         self.data['results'] = outcome.results
         self.data['fingerprints'] = fingerprints
         self.data['catalogue_digests'] = {
             cid: cat.digest for cid, cat in self.catalogues.items()
         }
-        return changed
+        return changed, everything
 
-    def docs_showing(self, folders: Set[str]) -> set[str]:
-        """Pages whose computed views depend on the evaluations in *folders*."""
-        if not folders:
+    def docs_showing(self, folders: Set[str], everything: bool = False) -> set[str]:
+        """Pages whose computed views depend on the evaluations in *folders*
+        (pages comparing evaluations depend on all of them)."""
+        if not folders and not everything:
             return set()
         shown: set[str] = set()
         for docname, scopes in self.data['aggregates'].items():
-            if SITE_SCOPE in scopes:
+            if everything or SITE_SCOPE in scopes:
                 shown.add(docname)
             elif find_folder(docname, folders | set(self.results)) in folders:
                 shown.add(docname)
@@ -189,13 +244,22 @@ def get_domain(env: BuildEnvironment) -> KompassDomain:
     return cast('KompassDomain', env.get_domain('kompass'))
 
 
-def load_catalogues_on_init(app: Sphinx) -> None:
-    """builder-inited: read ``criteria/`` anew, so every build checks it."""
+def load_data_on_init(app: Sphinx) -> None:
+    """builder-inited: read ``criteria/`` and the score data anew, so every
+    build checks them (and parallel readers, forked later, share them)."""
     folder = Path(app.srcdir, app.config.kompass_criteria_dir)
     catalogues, problems = load_catalogues(folder)
     domain = get_domain(app.env)
     domain.data['catalogues'] = catalogues
     domain.data['catalogue_problems'] = problems
+    data_path = Path(app.srcdir, app.config.kompass_score_data)
+    domain.data['score_data'] = load_score_data(data_path, catalogues)
+    domain.data['score_data_path'] = str(data_path)
+    averages, problems = load_published_averages(
+        Path(app.srcdir, app.config.kompass_published_averages), catalogues
+    )
+    domain.data['published_averages'] = averages
+    domain.data['published_problems'] = problems
 
 
 def outdated_by_catalogues(
@@ -216,13 +280,14 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     This runs on every build, also when nothing was re-read (``make html
     latexpdf``), so results and warnings are always current.
     """
-    changed = get_domain(env).recompute(env)
-    return sorted(get_domain(env).docs_showing(changed))
+    domain = get_domain(env)
+    changed, everything = domain.recompute(env)
+    return sorted(domain.docs_showing(changed, everything))
 
 
 def setup_domain(app: Sphinx) -> None:
     """Register the domain and the handlers that keep its data current."""
     app.add_domain(KompassDomain)
-    app.connect('builder-inited', load_catalogues_on_init)
+    app.connect('builder-inited', load_data_on_init)
     app.connect('env-get-outdated', outdated_by_catalogues)
     app.connect('env-updated', env_updated)

@@ -8,12 +8,18 @@ every builder. Their visitors only skip, in case a placeholder ever survives.
 
 from __future__ import annotations
 
+from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from . import charts
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
 
 
 class kompass_placeholder(nodes.General, nodes.Element):  # noqa: N801
@@ -40,20 +46,61 @@ class catalogue_tables(kompass_placeholder):  # noqa: N801
     """The catalogue as tables (``catalogue`` attribute, or every one)."""
 
 
+class score_chart(kompass_placeholder):  # noqa: N801
+    """A chart (``kind``; ``evaluation``: a slug, or the folder's evaluation)."""
+
+
+class evaluation_index(kompass_placeholder):  # noqa: N801
+    """Every evaluation with its area scores and total."""
+
+
 PLACEHOLDERS = (
     evaluation_header, area_box, score_points, score_overview, catalogue_tables,
+    score_chart, evaluation_index,
 )
+
+
+class kompass_chart(nodes.General, nodes.Element):  # noqa: N801
+    """A drawn chart: ``spec`` (the data) and ``alt``. Its visitors draw the
+    file for the builder's format on demand, as sphinx.ext.graphviz does."""
 
 
 def _skip(self: nodes.NodeVisitor, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+def visit_chart_html(self: HTML5Translator, node: kompass_chart) -> None:
+    folder = Path(self.builder.outdir, self.builder.imagedir)
+    name, _ = charts.ensure_file(node['spec'], folder, 'svg')
+    self.body.append(
+        f'<img src="{self.builder.imgpath}/{name}" alt="{escape(node["alt"])}" '
+        'class="kompass-chart" />'
+    )
+    raise nodes.SkipNode
+
+
+def visit_chart_latex(self: LaTeXTranslator, node: kompass_chart) -> None:
+    name, _ = charts.ensure_file(node['spec'], Path(self.builder.outdir), 'pdf')
+    self.body.append(
+        f'\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{name}}}\n'
+    )
+    raise nodes.SkipNode
+
+
 def setup_nodes(app: Sphinx) -> None:
-    """Register the placeholders with a skipping visitor for every format."""
+    """Register the placeholders with a skipping visitor for every format, and
+    the chart node with visitors that draw it."""
     visitors = {
         fmt: (_skip, None)
         for fmt in ('html', 'latex', 'text', 'man', 'texinfo')
     }
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, **visitors)
+    app.add_node(
+        kompass_chart,
+        html=(visit_chart_html, None),
+        latex=(visit_chart_latex, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )

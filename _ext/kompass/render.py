@@ -16,6 +16,9 @@ from sphinx.util.nodes import make_refnode
 
 from . import nodes as kn
 from .domain import KompassDomain, get_domain
+from .charts import alt_text
+from .charts import rows as chart_rows
+from .comparison import Average, Summary, history, national_average
 from .labels import _, points
 from .tables import build_table, bullet_list
 
@@ -39,10 +42,11 @@ def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
             node['ids'] = []
         for new in rendered:
             new.source, new.line = node.source, node.line
-            if isinstance(new, nodes.table) and any(
-                isinstance(c, nodes.title) for c in new.children
+            if isinstance(new, nodes.figure) or (
+                isinstance(new, nodes.table)
+                and any(isinstance(c, nodes.title) for c in new.children)
             ):
-                # Titled tables are numbered figures in HTML: they need an id.
+                # Figures and titled tables are numbered in HTML: they need an id.
                 doctree.set_id(new)
         node.replace_self(rendered)
 
@@ -67,6 +71,10 @@ class _View:
     def render(self) -> list[nodes.Node]:
         if isinstance(self.node, kn.catalogue_tables):
             return self.catalogue_tables()
+        if isinstance(self.node, kn.evaluation_index):
+            return self.evaluation_index()
+        if isinstance(self.node, kn.score_chart):
+            return self.chart()
         if self.result is None:
             return []  # an orphan, already warned about
         if isinstance(self.node, kn.evaluation_header):
@@ -182,6 +190,176 @@ class _View:
         ))
         return out
 
+    # --- comparisons ---------------------------------------------------------
+    def _summary(self) -> Summary | None:
+        slug = self.node.get('evaluation') or ''
+        if slug:
+            return self.domain.summaries.get(slug)
+        if self.result is None:
+            return None
+        return self.domain.summaries.get(self.result.slug)
+
+    def _own_values(self, summary: Summary) -> Summary:
+        """A report's own chart shows its current (maybe partial) scores."""
+        if self.result is not None and self.result.slug == summary.slug:
+            return summary._replace(
+                areas=dict(self.result.area_totals), total=self.result.total
+            )
+        return summary
+
+    def chart(self) -> list[nodes.Node]:
+        summary = self._summary()
+        if summary is None:
+            return []  # warned about (orphan) or an unknown :evaluation:
+        catalogue = self.domain.catalogues.get(summary.criteria)
+        if catalogue is None:
+            return []
+        kind = self.node['kind']
+        spec: dict[str, Any] = {
+            'kind': kind,
+            'areas': [a.label for a in catalogue.areas],
+            'area_max': max((a.max for a in catalogue.areas), default=100),
+            'total_max': catalogue.max,
+        }
+        notes: list[str] = []
+        if kind == 'areas':
+            own = self._own_values(summary)
+            spec['title'] = _('%s: totalpoäng %s av %d') % (
+                own.label, own.total if own.total is not None else '–', catalogue.max)
+            spec['series'] = [_series(own, catalogue, own.label)]
+            caption = _('Poäng per område för %s (högst %d per område).') % (
+                own.label, spec['area_max'])
+        elif kind == 'profile':
+            spec, caption = self._profile_spec(summary, catalogue, spec, notes)
+        else:
+            spec, caption = self._trend_spec(summary, catalogue, spec, notes)
+        caption = ' '.join([caption, *notes])
+        return self._figure(spec, caption)
+
+    def _profile_spec(
+        self, summary: Summary, catalogue: Catalogue, spec: dict[str, Any],
+        notes: list[str],
+    ) -> tuple[dict[str, Any], str]:
+        own = self._own_values(summary)
+        series = [_series(own, catalogue, own.label)]
+        previous_slug = None
+        if self.result is not None and self.result.slug == summary.slug:
+            previous_slug = self.result.record.previous
+        previous = self.domain.summaries.get(previous_slug or '')
+        if previous is None:
+            notes.append(_('Ingen tidigare utvärdering finns i underlaget.'))
+        elif previous.criteria != summary.criteria:
+            notes.append(_('Den tidigare utvärderingen (%s) gjordes med andra kriterier '
+                           'och visas inte.') % previous.label)
+        else:
+            series.append(_series(previous, catalogue, previous.label))
+            if not previous.areas:
+                notes.append(_('För %s finns bara totalpoängen (%s).') % (
+                    previous.label, previous.total))
+        since = self.builder.config.kompass_average_since
+        average = national_average(summary, self.domain.summaries.values(), since)
+        n_areas = max(average.area_counts.values(), default=0)
+        label = _('Genomsnitt sedan %s (%d utv.)') % (since[:4], n_areas)
+        series.append(_average_series(average, catalogue, label))
+        published = [
+            p for p in self.domain.published_averages
+            if p.criteria == summary.criteria and p.date <= summary.sort_date
+        ]
+        if published:
+            latest = max(published, key=lambda p: p.date)
+            series.append({
+                'label': _('Publicerat snitt: %s') % latest.label,
+                'values': [latest.areas.get(a.id) for a in catalogue.areas],
+                'total': latest.total,
+                'style': 'marker',
+            })
+            notes.append(_('Det publicerade snittet (%s, %s) visas för sig och ingår '
+                           'inte i det beräknade genomsnittet.') % (
+                latest.label, latest.source))
+        notes.append(
+            _('Genomsnittet avser utvärderingar med samma kriterier från %s till och '
+              'med %s: %d med områdespoäng, %d med totalpoäng.')
+            % (since, summary.sort_date, n_areas, average.total_count)
+        )
+        spec['title'] = (
+            _('%s jämfört med tidigare utvärdering och genomsnitt')
+            if len(series) > 1 and previous is not None
+            and previous.criteria == summary.criteria
+            else _('%s jämfört med genomsnitt')
+        ) % summary.label
+        spec['series'] = series
+        caption = _('%s jämfört med ett genomsnitt av alla utvärderingar sedan %s och '
+                    'senaste utvärderingen.') % (summary.label, since[:4])
+        return spec, caption
+
+    def _trend_spec(
+        self, summary: Summary, catalogue: Catalogue, spec: dict[str, Any],
+        notes: list[str],
+    ) -> tuple[dict[str, Any], str]:
+        past = [
+            s for s in history(summary.municipality, self.domain.summaries.values())
+            if s.criteria == summary.criteria
+        ]
+        spec['points'] = [
+            {
+                'label': str(s.year) if s.year else s.slug,
+                'areas': [s.areas.get(a.id) for a in catalogue.areas],
+                'total': s.total,
+            }
+            for s in past
+        ]
+        spec['title'] = _('%s över tid') % summary.municipality
+        if len(past) < 2:
+            notes.append(_('Bara en utvärdering finns med dessa kriterier.'))
+        return spec, _('Område och totalpoäng för %s, utvärdering för utvärdering.') % (
+            summary.municipality)
+
+    def _figure(self, spec: dict[str, Any], caption: str) -> list[nodes.Node]:
+        """The chart as an image where the builder shows images, else the numbers."""
+        figure = nodes.figure(classes=['kompass-figure'])
+        supported = getattr(self.builder, 'supported_image_types', [])
+        if any(fmt in _IMAGE_FORMATS for fmt in supported):
+            figure += kn.kompass_chart('', spec=spec, alt=alt_text(spec))
+        else:
+            head, body = chart_rows(spec)
+            widths = [30] + [70 // max(len(head) - 1, 1)] * (len(head) - 1)
+            figure += build_table(widths, body, head=head, classes=['kompass-chart-data'])
+        figure += nodes.caption('', caption)
+        return [figure]
+
+    def evaluation_index(self) -> list[nodes.Node]:
+        summaries = sorted(
+            self.domain.summaries.values(),
+            key=lambda s: (s.municipality, s.sort_date, s.slug),
+        )
+        by_catalogue: dict[str, list[Summary]] = {}
+        for summary in summaries:
+            by_catalogue.setdefault(summary.criteria, []).append(summary)
+        out: list[nodes.Node] = []
+        for cid, group in sorted(by_catalogue.items()):
+            catalogue = self.domain.catalogues.get(cid)
+            if catalogue is None:
+                continue
+            head = [_('Kommun'), _('Datum'), _('Kriterier'),
+                    *(a.id for a in catalogue.areas), _('Totalt'), _('Källa')]
+            rows: list[list[Any]] = []
+            for s in group:
+                name: Any = (
+                    self.link(s.docname, None, s.municipality) if s.docname
+                    else s.municipality
+                )
+                rows.append([
+                    name, s.date or str(s.year or ''), cid,
+                    *(s.areas.get(a.id, '–') for a in catalogue.areas),
+                    '–' if s.total is None else s.total,
+                    _('rapport') if s.docname else s.source,
+                ])
+            widths = [14, 10, 14, *([4] * len(catalogue.areas)), 7, 23]
+            out.append(build_table(
+                widths, rows, head=head, classes=['kompass-index', 'kompass-sortable'],
+            ))
+        return out
+
     def catalogue_tables(self) -> list[nodes.Node]:
         wanted = self.node.get('catalogue') or ''
         out: list[nodes.Node] = []
@@ -208,6 +386,28 @@ class _View:
                 classes=['kompass-catalogue'],
             ))
         return out
+
+
+_IMAGE_FORMATS = {'image/svg+xml': 'svg', 'application/pdf': 'pdf'}
+
+
+def _series(summary: Summary, catalogue: Catalogue, label: str) -> dict[str, Any]:
+    return {
+        'label': label,
+        'values': [summary.areas.get(a.id) for a in catalogue.areas],
+        'total': summary.total,
+    }
+
+
+def _average_series(average: Average, catalogue: Catalogue, label: str) -> dict[str, Any]:
+    return {
+        'label': label,
+        'values': [
+            round(average.areas[a.id], 1) if a.id in average.areas else None
+            for a in catalogue.areas
+        ],
+        'total': round(average.total, 1) if average.total is not None else None,
+    }
 
 
 def setup_render(app: Sphinx) -> None:
