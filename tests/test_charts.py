@@ -1,0 +1,161 @@
+"""Charts from data: files per builder, numbers in text, reproducibility,
+caching, and the national average pinned to each evaluation's date."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import next_app, warnings_of
+from kompass import charts
+from kompass.comparison import Summary, national_average
+
+
+def _summary(slug: str, date: str | None, areas: dict[str, int] | None = None,
+             total: int | None = None, year: int | None = None) -> Summary:
+    return Summary(
+        slug, slug.split('-')[0], year or int((date or '0000')[:4]), date, 'mini',
+        {}, areas or {}, total, None, '', True,
+    )
+
+
+def test_average_is_pinned_to_the_evaluations_date() -> None:
+    a = _summary('a-2021', '2021-03-01', {'1': 40, '2': 50}, 90)
+    b = _summary('b-2022', None, total=150, year=2022)  # year only: end of 2022
+    c = _summary('c-2023', '2023-06-01', {'1': 70, '2': 50}, 120)
+    old = _summary('old-2019', '2019-05-01', {'1': 10, '2': 10}, 20)
+    later = _summary('later-2025', '2025-01-01', {'1': 100, '2': 100}, 200)
+    target = _summary('t-2024', '2024-05-01', {'1': 60, '2': 60}, 120)
+    everyone = [a, b, c, old, later, target]
+    avg = national_average(target, everyone, '2020-01-01')
+    assert avg.members == ('a-2021', 'b-2022', 'c-2023', 't-2024')
+    assert avg.areas == {'1': pytest.approx(170 / 3), '2': pytest.approx(160 / 3)}
+    assert avg.area_counts == {'1': 3, '2': 3}  # b counts only in the total
+    assert avg.total == pytest.approx((90 + 150 + 120 + 120) / 4)
+    # Adding a later evaluation changes nothing for the earlier one ...
+    even_later = _summary('x-2024', '2024-05-02', {'1': 0, '2': 0}, 0)
+    assert national_average(target, [*everyone, even_later], '2020-01-01') == avg
+    # ... adding an earlier one does.
+    earlier = _summary('y-2024', '2024-04-30', {'1': 0, '2': 0}, 0)
+    changed = national_average(target, [*everyone, earlier], '2020-01-01')
+    assert changed.areas['1'] == pytest.approx(170 / 4)
+    # The start date comes from the configuration.
+    since_2021 = national_average(target, everyone, '2021-06-01')
+    assert since_2021.members == ('b-2022', 'c-2023', 't-2024')
+
+
+def _chart_files(outdir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in outdir.rglob('kompass-*-*.svg')}
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True)
+def test_html_has_svg_charts_with_alt_text(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    images = re.findall(r'<img src="([^"]+kompass-(\w+)-\w+\.svg)" alt="([^"]+)"', html)
+    assert [kind for _, kind, _ in images] == ['areas', 'profile', 'trend']
+    for src, _, _ in images:
+        assert (app.outdir / 'reports/ort-2024' / src).resolve().is_file()
+    profile_alt = images[1][2]
+    assert 'Ort 2021: 1 Första området 40; 2 Andra området 50' in profile_alt
+    assert 'Genomsnitt sedan 2020 (3 utv.): 1 Första området 56,7; 2 Andra området 53,3' in profile_alt
+    assert 'totalt 120 av 200' in profile_alt
+    assert '3 med områdespoäng, 4 med totalpoäng' in html  # the caption
+
+
+@pytest.mark.sphinx('latex', testroot='compare', freshenv=True)
+def test_latex_has_vector_pdf_charts(app) -> None:
+    app.build(force_all=True)
+    tex = next(app.outdir.glob('*.tex')).read_text(encoding='utf8')
+    names = re.findall(r'sphinxincludegraphics\[width=\\linewidth\]\{([^}]+)\}', tex)
+    assert len(names) == 3
+    for name in names:
+        assert name.endswith('.pdf')
+        assert (app.outdir / name).read_bytes().startswith(b'%PDF')
+
+
+@pytest.mark.parametrize('builder', ['text', 'man', 'texinfo'])
+def test_text_builders_carry_the_numbers(builder, make_app, rootdir, tmp_path) -> None:
+    app = make_app(builder, srcdir=rootdir / 'test-compare', builddir=tmp_path,
+                   freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    out = ''.join(p.read_text(encoding='utf8') for p in Path(app.outdir).rglob('*')
+                  if p.is_file() and p.suffix in {'.txt', '.1', '.texi'})
+    assert '56,7' in out and '53,3' in out  # the averages
+    assert 'Genomsnitt sedan 2020' in out
+    assert not list(Path(app.outdir).rglob('kompass-*.svg'))
+
+
+def test_two_clean_builds_give_identical_chart_files(make_app, rootdir, tmp_path) -> None:
+    first = make_app('html', srcdir=rootdir / 'test-compare',
+                     builddir=tmp_path / 'one', freshenv=True)
+    first.build(force_all=True)
+    second = next_app(make_app, first, 'html', srcdir=rootdir / 'test-compare',
+                      builddir=tmp_path / 'two', freshenv=True)
+    second.build(force_all=True)
+    one, two = _chart_files(Path(first.outdir)), _chart_files(Path(second.outdir))
+    assert len(one) == 3
+    assert one == two
+    for blob in one.values():
+        assert b'<dc:date>' not in blob
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)
+def test_unchanged_charts_are_not_redrawn(app, make_app, monkeypatch) -> None:
+    app.build()
+    drawn: list[str] = []
+    real_draw = charts.draw
+    monkeypatch.setattr(charts, 'draw', lambda spec, fmt: drawn.append(spec['kind'])
+                        or real_draw(spec, fmt))
+    page = Path(app.srcdir) / 'reports/ort-2024/index.md'
+    page.write_text(page.read_text(encoding='utf8') + '\nMer text.\n', encoding='utf8')
+    again = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
+    again.build()
+    assert 'Mer text.' in (again.outdir / 'reports/ort-2024/index.html').read_text(
+        encoding='utf8')
+    assert drawn == []  # the page was rewritten, its charts reused
+    # A changed score draws the charts that show it, once each.
+    page.write_text(page.read_text(encoding='utf8').replace(':points: 45', ':points: 44'),
+                    encoding='utf8')
+    third = next_app(make_app, again, 'html', srcdir=app.srcdir, freshenv=False)
+    third.build()
+    assert sorted(drawn) == ['areas', 'profile', 'trend']
+
+
+def _profile_name(app) -> str:  # type: ignore[no-untyped-def]
+    html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    return re.search(r'kompass-profile-\w+\.svg', html).group(0)
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)
+def test_later_evaluations_never_change_an_earlier_chart(app, make_app) -> None:
+    app.build()
+    before = _profile_name(app)
+    data = Path(app.srcdir) / 'reports/scores.csv'
+    text = data.read_text(encoding='utf8')
+    data.write_text(text + 'next-2024,Nästa,2024,2024-05-02,mini,Senare,,,,,0,0,0\n',
+                    encoding='utf8')
+    later = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
+    later.build()
+    assert _profile_name(later) == before
+    data.write_text(text + 'prev-2024,Förra,2024,2024-04-30,mini,Tidigare,,,,,0,0,0\n',
+                    encoding='utf8')
+    earlier = next_app(make_app, later, 'html', srcdir=app.srcdir, freshenv=False)
+    earlier.build()
+    assert _profile_name(earlier) != before
+    html = (earlier.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    assert 'Genomsnitt sedan 2020 (4 utv.): 1 Första området 42,5' in html
+
+
+@pytest.mark.sphinx('html', testroot='problems', freshenv=True)
+def test_unknown_chart_kind_warns(app) -> None:
+    app.build(force_all=True)
+    assert any(
+        w.endswith("unknown chart :kind: 'pie'; expected one of: areas, profile, "
+                   'trend [kompass.option]')
+        for w in warnings_of(app)
+    )
