@@ -14,7 +14,7 @@ copyright = '2022–2026, Sveriges Kommuner och Regioner'  # noqa: A001
 language = 'sv'
 today_fmt = '%Y-%m-%d'
 
-extensions = ['kompass']
+extensions = ['kompass', 'sphinxcontrib.bibtex']
 
 # MyST: the reports are Markdown; colon fences are enabled by the extension.
 myst_enable_extensions = ['colon_fence', 'deflist']
@@ -30,13 +30,27 @@ numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod 
 
 # --- kompass -----------------------------------------------------------------
 kompass_criteria_dir = 'criteria'
+kompass_score_data = 'reports/scores.csv'
+kompass_average_since = '2020-01-01'
+
+# --- sources (sphinxcontrib-bibtex): each report keeps its own .bib file -------
+bibtex_bibfiles = sorted(p.relative_to(HERE).as_posix() for p in HERE.glob('reports/*/*.bib'))
+bibtex_default_style = 'plain'
+bibtex_reference_style = 'author_year'
 
 # --- LaTeX / PDF ---------------------------------------------------------------
 latex_engine = 'pdflatex'
 latex_elements = {
     'papersize': 'a4paper',
     'babel': r'\usepackage[swedish]{babel}',
+    # SKR's chapters carry their own numbers ("1 Vad är kommunkompassen?"),
+    # so LaTeX numbers nothing and draws plain chapter heads.
+    'fncychap': '',
+    'preamble': r'\setcounter{secnumdepth}{-1}',
 }
+latex_show_urls = 'footnote'
+# The whole site as one PDF; the extension adds one PDF per evaluation
+# (reports/<slug>/ -> _build/latex/<slug>.pdf), found from the reports.
 latex_documents = [
     ('index', 'kommunkompassen.tex', 'Kommunkompassen', author, 'manual'),
 ]

@@ -152,7 +152,7 @@ def test_html_then_latex_in_one_build_directory(app, make_app) -> None:
     latex = next_app(make_app, app, 'latex', srcdir=app.srcdir, freshenv=False)
     latex.build()
     assert '0 added, 0 changed, 0 removed' in status_of(latex)
-    tex = next(Path(latex.outdir).glob('*.tex'))
+    tex = Path(latex.outdir) / 'ort-2024.tex'
     content = _text(tex)
     assert '116 / 200' in content
     assert 'Totalt' in content
@@ -189,3 +189,28 @@ def test_second_build_reads_nothing(app, make_app) -> None:
     status = status_of(again)
     assert '0 added, 0 changed, 0 removed' in status
     assert 'config changed' not in status.lower()
+
+
+@pytest.mark.parametrize(
+    'builder',
+    ['html', 'dirhtml', 'singlehtml', 'latex', 'text', 'man', 'texinfo', 'epub'],
+)
+def test_the_project_builds_cleanly_with_every_builder(builder, make_app, tmp_path) -> None:
+    from conftest import PROJECT
+
+    app = make_app(builder, srcdir=PROJECT, builddir=tmp_path, freshenv=True,
+                   confoverrides={'version': '2022'})
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+
+
+@pytest.mark.parametrize('theme', ['classic', 'nature', 'pyramid'])
+def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None:
+    from conftest import PROJECT
+
+    app = make_app('html', srcdir=PROJECT, builddir=tmp_path, freshenv=True,
+                   confoverrides={'html_theme': theme})
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    page = (app.outdir / 'reports/karlskrona-2022/index.html').read_text(encoding='utf8')
+    assert '497 / 800' in page and 'kompass.css' in page

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bibtex import setup_bibtex_fix
 from .directives import setup_directives
 from .domain import setup_domain
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
+from .latex import setup_latex
 from .nodes import setup_nodes
 from .pairing import setup_pairing
 from .render import setup_render
@@ -81,6 +83,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_pairing(app)
     setup_render(app)
+    setup_latex(app)
+    setup_bibtex_fix(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

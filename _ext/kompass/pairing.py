@@ -29,6 +29,13 @@ def _is_list(node: nodes.Node | None, kind: str | None = None) -> bool:
     )
 
 
+def _items(box: nodes.Element) -> list[list[nodes.Node]]:
+    """A list's items as cell contents (or the whole content as one cell)."""
+    if len(box) == 1 and isinstance(box[0], nodes.bullet_list):
+        return [list(item.children) for item in box[0].children]
+    return [list(box.children)] if len(box) else []
+
+
 class PairStrengthsImprovements(SphinxTransform):
     """Turn each strengths/improvements block (alone or a pair) into a table."""
 
@@ -47,11 +54,19 @@ class PairStrengthsImprovements(SphinxTransform):
                 boxes.append(partner)
                 consumed.add(id(partner))
                 partner.parent.remove(partner)
+            columns = [_items(b) for b in boxes]
+            depth = max(len(c) for c in columns)
+            rows = [
+                [column[i] if i < len(column) else '' for column in columns]
+                for i in range(depth)
+            ]
+            # One row per item, so that LaTeX's longtable can break long lists
+            # across pages; the lists still read as the seed's two columns.
             table = build_table(
                 [50] * len(boxes),
-                [[list(b.children) for b in boxes]],
+                rows,
                 head=[_(_TITLES[b['kompass_list']]) for b in boxes],
-                classes=['kompass-strengths-improvements'],
+                classes=['kompass-strengths-improvements', 'longtable'],
             )
             table.source, table.line = box.source, box.line
             box.replace_self(table)
