@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from .bibtex import setup_bibtex_fix
 from .directives import setup_directives
 from .domain import setup_domain
+from .examples import setup_examples
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
 from .nodes import setup_nodes
+from .pages import setup_pages
 from .pairing import setup_pairing
 from .render import setup_render
 
@@ -73,6 +75,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         'kompass_average_since', '2020-01-01', 'html', types=frozenset({str}),
         description='First date of the evaluations the national average covers.',
     )
+    app.add_config_value(
+        'kompass_check_municipalities', True, 'env', types=frozenset({bool}),
+        description='Check municipality names against the register.',
+    )
+    app.add_config_value(
+        'kompass_municipalities', '', 'env', types=frozenset({str}),
+        description='Register CSV (code,name,county); empty: the bundled one.',
+    )
     app.add_message_catalog(MESSAGE_CATALOG_NAME, str(LOCALE_DIR))
     app.connect('config-inited', _enable_colon_fences)
     app.connect('config-inited', _add_static_path)
@@ -81,8 +91,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_nodes(app)
     setup_domain(app)
     setup_directives(app)
+    setup_examples(app)
     setup_pairing(app)
     setup_render(app)
+    setup_pages(app)
     setup_latex(app)
     setup_bibtex_fix(app)
     return {

@@ -120,7 +120,8 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
     points = spec['points']
     labels = [p['label'] for p in points]
     xs = list(range(len(points)))
-    left = fig.add_subplot(1, 2, 1)
+    has_areas = any(v is not None for p in points for v in p['areas'])
+    left = fig.add_subplot(1, 2 if has_areas else 1, 1)
     totals = [(x, p['total']) for x, p in zip(xs, points, strict=True)
               if p['total'] is not None]
     left.plot([x for x, _ in totals], [t for _, t in totals], marker='o',
@@ -132,6 +133,9 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
     left.set_xticks(xs, labels, fontsize=8)
     left.set_xlim(-0.5, len(xs) - 0.5)
     left.set_title(f'Totalpoäng (max {spec["total_max"]})', fontsize=10)
+    fig.suptitle(spec['title'], fontsize=11)
+    if not has_areas:
+        return  # only totals are known: no empty area panel
     right = fig.add_subplot(1, 2, 2)
     for i, area in enumerate(spec['areas']):
         known = [(x, p['areas'][i]) for x, p in zip(xs, points, strict=True)
@@ -147,7 +151,6 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
     if right.lines:
         right.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.02, 1),
                      frameon=False)
-    fig.suptitle(spec['title'], fontsize=11)
 
 
 def draw(spec: Spec, fmt: str) -> bytes:

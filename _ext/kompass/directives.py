@@ -302,6 +302,22 @@ class EvaluationIndexDirective(_KompassDirective):
         return [self.placeholder(kn.evaluation_index)]
 
 
+class GoodExamplesDirective(_KompassDirective):
+    """``{good-examples}``: the index of every good example."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
+        return [self.placeholder(kn.good_examples_index)]
+
+
+class MunicipalityIndexDirective(_KompassDirective):
+    """``{municipality-index}``: the municipalities that have a page."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
+        return [self.placeholder(kn.municipality_index)]
+
+
 def setup_directives(app: Sphinx) -> None:
     """Register the directives under the names FORMAT.md gives."""
     app.add_directive('evaluation', EvaluationDirective)
@@ -313,3 +329,5 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive('criteria-catalogue', CriteriaCatalogueDirective)
     app.add_directive('score-chart', ScoreChartDirective)
     app.add_directive('evaluation-index', EvaluationIndexDirective)
+    app.add_directive('good-examples', GoodExamplesDirective)
+    app.add_directive('municipality-index', MunicipalityIndexDirective)

@@ -10,13 +10,14 @@ pages show a changed total and so must be written again.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sphinx.domains import Domain
 
 from . import logs
 from .catalogue import Catalogue, load_catalogues
 from .comparison import Summary, summaries
+from .register import BUNDLED, Register, load_register, unknown_message
 from .records import AreaRecord, EvaluationRecord, ScoreRecord
 from .scoredata import (
     PublishedAverage,
@@ -29,6 +30,8 @@ from .scoring import EvaluationResult, compute, find_folder, orphan
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
 
+    from .examples import MentionRecord
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -36,7 +39,22 @@ if TYPE_CHECKING:
 EVALUATION_SCOPE = 'evaluation'  # shows its own evaluation (boxes, overview)
 SITE_SCOPE = 'site'  # shows every evaluation (indexes)
 
-_PER_DOC = ('evaluations', 'scores', 'areas', 'overviews', 'problems', 'aggregates')
+_PER_DOC = (
+    'evaluations', 'scores', 'areas', 'overviews', 'mentions', 'problems', 'aggregates',
+)
+
+
+class Example(NamedTuple):
+    """A good-example mention, placed in its evaluation and catalogue."""
+
+    mention: MentionRecord
+    #: Slug and index document of the evaluation that made it.
+    slug: str
+    report_docname: str
+    #: The evaluation's catalogue, and the criterion's area and title.
+    catalogue: str
+    area: str
+    criterion_title: str
 
 
 class KompassDomain(Domain):
@@ -51,6 +69,7 @@ class KompassDomain(Domain):
         'scores': {},  # docname -> [ScoreRecord]
         'areas': {},  # docname -> [AreaRecord]
         'overviews': {},  # docname -> [(line, what)] of views of the folder's evaluation
+        'mentions': {},  # docname -> [MentionRecord] of good examples
         'problems': {},  # docname -> [Problem] found while reading
         'aggregates': {},  # docname -> {scope: first line} of computed views
         # Global, rebuilt on every build:
@@ -63,6 +82,8 @@ class KompassDomain(Domain):
         'published_problems': (),
         'results': {},  # evaluation folder -> EvaluationResult
         'summaries': {},  # slug -> Summary (reports and data rows)
+        'examples': [],  # Example: mentions with their evaluation and criterion
+        'register': None,  # Register of municipalities, or None when not checked
         'fingerprints': {},  # evaluation folder -> fingerprint
         'data_fingerprint': '',  # score data and settings the views were made with
     }
@@ -83,6 +104,14 @@ class KompassDomain(Domain):
     @property
     def published_averages(self) -> tuple[PublishedAverage, ...]:
         return cast('tuple[PublishedAverage, ...]', self.data['published_averages'])
+
+    @property
+    def register(self) -> Register | None:
+        return cast('Register | None', self.data['register'])
+
+    @property
+    def examples(self) -> list[Example]:
+        return cast('list[Example]', self.data['examples'])
 
     @property
     def score_data(self) -> ScoreData:
@@ -108,6 +137,9 @@ class KompassDomain(Domain):
     def add_overview(self, docname: str, line: int, what: str) -> None:
         """Record a view that needs its folder's evaluation (else: orphan)."""
         self._add('overviews', docname, (line, what))
+
+    def add_mention(self, record: MentionRecord) -> None:
+        self._add('mentions', record.docname, record)
 
     def add_problem(self, docname: str, problem: logs.Problem) -> None:
         self._add('problems', docname, problem)
@@ -182,6 +214,10 @@ class KompassDomain(Domain):
                 f'{self.data["score_data_path"]}:{row.line}',
             ))
         self.data['summaries'] = summaries(outcome.results, self.catalogues, rows)
+        problems.extend(self._check_municipalities(outcome.results, rows, where))
+        examples, found = self._place_examples(outcome.results)
+        problems.extend(found)
+        self.data['examples'] = examples
         for docname, lines in self.data['overviews'].items():
             if find_folder(docname, outcome.results) is None:
                 problems.extend(orphan(what, docname, n) for n, what in lines)
@@ -196,6 +232,7 @@ class KompassDomain(Domain):
                    if fingerprints.get(f) != old.get(f)}
         data_fingerprint = repr((
             data.digest, self.published_averages, env.config.kompass_average_since,
+            self.examples,
         ))
         everything = data_fingerprint != self.data['data_fingerprint']
         self.data['data_fingerprint'] = data_fingerprint
@@ -205,6 +242,73 @@ class KompassDomain(Domain):
             cid: cat.digest for cid, cat in self.catalogues.items()
         }
         return changed, everything
+
+    def _check_municipalities(
+        self, results: dict[str, EvaluationResult], rows: list[Any], where: Any
+    ) -> list[logs.Problem]:
+        """Evaluations and data rows must name registered municipalities."""
+        register = self.register
+        if register is None:
+            return []
+        problems = []
+        for result in results.values():
+            rec = result.record
+            if rec.municipality and register.find(rec.municipality) is None:
+                problems.append(logs.Problem(
+                    logs.Kind.MUNICIPALITY,
+                    f'evaluation :municipality: {unknown_message(rec.municipality, register)}',
+                    (rec.docname, rec.line),
+                ))
+        for row in rows:
+            if register.find(row.municipality) is None:
+                problems.append(logs.Problem(
+                    logs.Kind.MUNICIPALITY,
+                    f'municipality {unknown_message(row.municipality, register)}',
+                    f'{self.data["score_data_path"]}:{row.line}',
+                ))
+        return problems
+
+    def _place_examples(
+        self, results: dict[str, EvaluationResult]
+    ) -> tuple[list[Example], list[logs.Problem]]:
+        """Give each mention its evaluation; check its criterion there."""
+        examples: list[Example] = []
+        problems: list[logs.Problem] = []
+        mentions = sorted(self._records('mentions'), key=lambda m: (m.docname, m.line))
+        for mention in mentions:
+            folder = find_folder(mention.docname, results)
+            if folder is None:
+                problems.append(orphan('good example', mention.docname, mention.line))
+                continue
+            result = results[folder]
+            catalogue = self.catalogues.get(result.catalogue or '')
+            if catalogue is None or mention.criterion is None:
+                continue  # unknown catalogue or no criterion: already warned
+            found = catalogue.criterion(mention.criterion)
+            if found is None:
+                problems.append(logs.Problem(
+                    logs.Kind.UNKNOWN,
+                    f'good example {mention.municipality!r}: unknown criterion '
+                    f'{mention.criterion!r} in catalogue {catalogue.id!r}',
+                    (mention.docname, mention.line),
+                ))
+                continue
+            if mention.code is None and self.register is not None:
+                continue  # not a registered municipality: already warned
+            area, criterion = found
+            examples.append(Example(
+                mention, result.slug, result.record.docname, catalogue.id, area.id,
+                criterion.title,
+            ))
+        return examples, problems
+
+    def municipalities_with_pages(self) -> list[str]:
+        """Names of municipalities that have an evaluation or a mention."""
+        names = {s.municipality for s in self.summaries.values()}
+        names |= {e.mention.municipality for e in self.examples}
+        if self.register is not None:
+            names = {n for n in names if self.register.find(n) is not None}
+        return sorted(names)
 
     def docs_showing(self, folders: Set[str], everything: bool = False) -> set[str]:
         """Pages whose computed views depend on the evaluations in *folders*
@@ -255,6 +359,11 @@ def load_data_on_init(app: Sphinx) -> None:
     data_path = Path(app.srcdir, app.config.kompass_score_data)
     domain.data['score_data'] = load_score_data(data_path, catalogues)
     domain.data['score_data_path'] = str(data_path)
+    if app.config.kompass_check_municipalities:
+        register_path = Path(app.srcdir, app.config.kompass_municipalities or BUNDLED)
+        domain.data['register'] = load_register(register_path)
+    else:
+        domain.data['register'] = None
     averages, problems = load_published_averages(
         Path(app.srcdir, app.config.kompass_published_averages), catalogues
     )

@@ -56,6 +56,12 @@ class Kind(Enum):
     DATA = 'data'
     """A problem in the score data file (``reports/scores.csv``)."""
 
+    MUNICIPALITY = 'municipality'
+    """A municipality name that is not in the register of Sweden's 290."""
+
+    EXAMPLE = 'example'
+    """A good example without a criterion (no enclosing score, none named)."""
+
 
 #: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
 #: for data files outside the documents.

@@ -54,9 +54,17 @@ class evaluation_index(kompass_placeholder):  # noqa: N801
     """Every evaluation with its area scores and total."""
 
 
+class good_examples_index(kompass_placeholder):  # noqa: N801
+    """Every good example, by area and criterion, then municipality."""
+
+
+class municipality_index(kompass_placeholder):  # noqa: N801
+    """Every municipality that has a page."""
+
+
 PLACEHOLDERS = (
     evaluation_header, area_box, score_points, score_overview, catalogue_tables,
-    score_chart, evaluation_index,
+    score_chart, evaluation_index, good_examples_index, municipality_index,
 )
 
 

@@ -19,7 +19,9 @@ from .domain import KompassDomain, get_domain
 from .charts import alt_text
 from .charts import rows as chart_rows
 from .comparison import Average, Summary, history, national_average
+from .examples import good_example
 from .labels import _, points
+from .records import make_slug
 from .tables import build_table, bullet_list
 
 if TYPE_CHECKING:
@@ -28,6 +30,34 @@ if TYPE_CHECKING:
 
     from .catalogue import Catalogue
     from .scoring import EvaluationResult
+
+
+#: Builders that write the generated municipality pages.
+PAGE_BUILDERS = frozenset({'html', 'dirhtml'})
+
+
+def municipality_docname(name: str) -> str:
+    """``kommuner/karlskrona``: where a municipality's generated page goes."""
+    return f'kommuner/{make_slug(name, None)}'
+
+
+def link_good_examples(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: a good example's text links to its municipality's page
+    where the builder writes those pages; elsewhere it stays plain text."""
+    if app.builder.name not in PAGE_BUILDERS:
+        return
+    domain = get_domain(app.env)
+    with_pages = set(domain.municipalities_with_pages())
+    for node in list(doctree.findall(good_example)):
+        if node['municipality'] not in with_pages:
+            continue
+        uri = app.builder.get_relative_uri(
+            node.get('docname') or docname, municipality_docname(node['municipality'])
+        )
+        link = nodes.reference('', '', *node.children, internal=True, refuri=uri,
+                               reftitle=_('Goda exempel från %s') % node['municipality'])
+        node.children = []
+        node += link
 
 
 def render_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -75,6 +105,10 @@ class _View:
             return self.evaluation_index()
         if isinstance(self.node, kn.score_chart):
             return self.chart()
+        if isinstance(self.node, kn.good_examples_index):
+            return self.good_examples()
+        if isinstance(self.node, kn.municipality_index):
+            return self.municipality_index()
         if self.result is None:
             return []  # an orphan, already warned about
         if isinstance(self.node, kn.evaluation_header):
@@ -360,6 +394,71 @@ class _View:
             ))
         return out
 
+    def page_link(self, name: str) -> nodes.Node:
+        """A municipality's name, linked to its page where there are pages."""
+        if self.builder.name not in PAGE_BUILDERS:
+            return nodes.Text(name)
+        uri = self.builder.get_relative_uri(self.docname, municipality_docname(name))
+        return nodes.reference('', name, internal=True, refuri=uri)
+
+    def good_examples(self) -> list[nodes.Node]:
+        """Every mention by area and criterion, then municipality."""
+        out: list[nodes.Node] = []
+        examples = self.domain.examples
+        for cid, catalogue in sorted(self.domain.catalogues.items()):
+            for area in catalogue.areas:
+                rows: list[list[Any]] = []
+                for crit in area.criteria:
+                    found = sorted(
+                        (e for e in examples
+                         if e.catalogue == cid and e.mention.criterion == crit.id),
+                        key=lambda e: (e.mention.municipality, e.slug, e.mention.line),
+                    )
+                    for e in found:
+                        summary = self.domain.summaries.get(e.slug)
+                        made_by = summary.label if summary else e.slug
+                        rows.append([
+                            f'{crit.id} {crit.title}',
+                            self.page_link(e.mention.municipality),
+                            [nodes.paragraph('', '', self.link(
+                                e.mention.docname, e.mention.anchor, made_by))],
+                            [nodes.paragraph('', e.mention.sentence)],
+                        ])
+                if rows:
+                    out.append(build_table(
+                        [20, 14, 14, 52], rows,
+                        head=[_('Delområde'), _('Kommun'), _('Utvärdering'),
+                              _('Meningen')],
+                        title=_('Område') + f' {area.id} {area.title}',
+                        classes=['kompass-examples'],
+                    ))
+        if not out:
+            out.append(nodes.paragraph('', _('Inga goda exempel är markerade ännu.')))
+        return out
+
+    def municipality_index(self) -> list[nodes.Node]:
+        """Every municipality with a page: evaluations and good-example counts."""
+        register = self.domain.register
+        rows: list[list[Any]] = []
+        for name in self.domain.municipalities_with_pages():
+            found = register.find(name) if register else None
+            evaluations = [s for s in self.domain.summaries.values()
+                           if s.municipality == name]
+            mentions = [e for e in self.domain.examples if e.mention.municipality == name]
+            rows.append([
+                self.page_link(name),
+                found.county if found else '',
+                found.code if found else '',
+                len(evaluations),
+                len(mentions),
+            ])
+        return [build_table(
+            [30, 30, 12, 14, 14], rows,
+            head=[_('Kommun'), _('Län'), _('Kommunkod'), _('Utvärderingar'),
+                  _('Goda exempel')],
+            classes=['kompass-municipalities', 'kompass-sortable'],
+        )]
+
     def catalogue_tables(self) -> list[nodes.Node]:
         wanted = self.node.get('catalogue') or ''
         out: list[nodes.Node] = []
@@ -413,3 +512,4 @@ def _average_series(average: Average, catalogue: Catalogue, label: str) -> dict[
 def setup_render(app: Sphinx) -> None:
     """Fill placeholders whenever a document is resolved for writing."""
     app.connect('doctree-resolved', render_placeholders)
+    app.connect('doctree-resolved', link_good_examples)

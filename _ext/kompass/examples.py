@@ -1,0 +1,149 @@
+"""Good examples: ``{good-example}`Burlövs kommun <Burlöv#1.4>``.
+
+The role marks a municipality named as a good example. A read-time transform
+finds its criterion (the enclosing ``{score}`` or scored section, unless the
+target names one) and the sentence it stands in, and records the mention in
+the domain, so indexes and municipality pages can list and link back to it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxRole
+
+from .domain import get_domain
+from .logs import Kind, Problem
+from .register import unknown_message
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+_EXPLICIT = re.compile(r'^(?P<text>.+?)\s*<(?P<target>[^<>]+)>$', re.S)
+_SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9"”])')
+
+
+class MentionRecord(NamedTuple):
+    """One good-example mention."""
+
+    docname: str
+    line: int
+    #: The municipality's registered name (or the name as written if unknown).
+    municipality: str
+    #: Its code in the register, if found.
+    code: str | None
+    #: The criterion id, if known.
+    criterion: str | None
+    #: The node id of the mention, for links back to it.
+    anchor: str
+    #: The sentence the mention stands in.
+    sentence: str
+
+
+class good_example(nodes.inline):  # noqa: N801
+    """A marked mention. As an ``inline`` it renders in every builder; HTML
+    builders turn its text into a link to the municipality's page."""
+
+
+class GoodExampleRole(SphinxRole):
+    """``{good-example}`Text <Name#criterion>``."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        match = _EXPLICIT.match(self.text)
+        text, target = (
+            (match['text'], match['target']) if match else (self.text, self.text)
+        )
+        name, _, criterion = target.partition('#')
+        node = good_example(self.rawtext, text, classes=['kompass-good-example'])
+        node['municipality'] = name.strip()
+        node['criterion'] = criterion.strip() or None
+        node['docname'] = self.env.docname
+        self.set_source_info(node)
+        serial = self.env.new_serialno('kompass-good-example')
+        node['ids'] = [f'gott-exempel-{serial}']
+        return [node], []
+
+
+def _enclosing_criterion(node: nodes.Node) -> str | None:
+    """The criterion of the ``{score}`` the node is in, or of its section."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.container) and 'kompass-score' in parent['classes']:
+            return _score_criterion(parent)
+        if isinstance(parent, nodes.section):
+            for child in parent.children:
+                if isinstance(child, nodes.container) and 'kompass-score' in child['classes']:
+                    return _score_criterion(child)
+            return None
+        parent = parent.parent
+    return None
+
+
+def _score_criterion(box: nodes.Element) -> str | None:
+    for child in box.children:
+        criterion = child.get('criterion') if isinstance(child, nodes.Element) else None
+        if criterion:
+            return str(criterion)
+    return None
+
+
+def _sentence(node: nodes.Node) -> str:
+    """The sentence of the paragraph (or list item) that holds *node*."""
+    block = node.parent
+    while block is not None and not isinstance(block, (nodes.paragraph, nodes.Body)):
+        block = block.parent
+    if block is None:
+        return node.astext()
+    text = ' '.join(block.astext().split())
+    mention = ' '.join(node.astext().split())
+    for sentence in _SENTENCE_END.split(text):
+        if mention in sentence:
+            return sentence
+    return text
+
+
+class RecordGoodExamples(SphinxTransform):
+    """After parsing: give each mention its criterion and sentence, record it."""
+
+    default_priority = 450
+
+    def apply(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        register = domain.register
+        docname = self.env.docname
+        for node in self.document.findall(good_example):
+            written = node['municipality']
+            found = register.find(written) if register is not None else None
+            line = node.line or 0
+            if register is not None and found is None:
+                domain.add_problem(docname, Problem(
+                    Kind.MUNICIPALITY,
+                    f'good example: {unknown_message(written, register)}',
+                    (docname, line),
+                ))
+            criterion = node['criterion'] or _enclosing_criterion(node)
+            if criterion is None:
+                domain.add_problem(docname, Problem(
+                    Kind.EXAMPLE,
+                    f'good example {written!r} has no criterion: place it in a '
+                    f'section with a {{score}}, or name one as <{written}#1.4>',
+                    (docname, line),
+                ))
+            node['criterion'] = criterion
+            if found is not None:
+                node['municipality'] = found.name
+            domain.add_mention(MentionRecord(
+                docname, line, found.name if found else written,
+                found.code if found else None, criterion, node['ids'][0],
+                _sentence(node),
+            ))
+
+
+def setup_examples(app: Sphinx) -> None:
+    """Register the role and the transform that records mentions."""
+    app.add_role('good-example', GoodExampleRole())
+    app.add_node(good_example)
+    app.add_transform(RecordGoodExamples)

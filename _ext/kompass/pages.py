@@ -1,0 +1,135 @@
+"""Municipality pages, generated on every HTML build (not committed files).
+
+A page for each municipality with an evaluation (report or data row) or a
+good-example mention: its evaluations with totals, the trend chart when there
+are two or more, and every mention of it with a link back to the sentence.
+Pages are made from the environment on each build, so they are never stale;
+pages of municipalities no longer mentioned are deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+from . import nodes as kn
+from .domain import KompassDomain, get_domain
+from .labels import _
+from .render import PAGE_BUILDERS, _View, municipality_docname
+from .tables import build_table
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+_MANIFEST = '.kompass-pages'
+
+
+def _link(builder: StandaloneHTMLBuilder, page: str, docname: str, anchor: str | None,
+          text: str) -> nodes.reference:
+    uri = builder.get_relative_uri(page, docname) + (f'#{anchor}' if anchor else '')
+    return nodes.reference('', text, internal=True, refuri=uri)
+
+
+def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
+               page: str) -> nodes.Element:
+    body = nodes.container(classes=['kompass-municipality'])
+    register = domain.register
+    found = register.find(name) if register else None
+    if found is not None:
+        body += nodes.paragraph('', _('%s, kommunkod %s.') % (found.county, found.code))
+    evaluations = sorted(
+        (s for s in domain.summaries.values() if s.municipality == name),
+        key=lambda s: (s.sort_date, s.slug),
+    )
+    body += nodes.rubric('', _('Utvärderingar'))
+    if evaluations:
+        rows: list[list[Any]] = []
+        for s in evaluations:
+            catalogue = domain.catalogues.get(s.criteria)
+            label: Any = (
+                [nodes.paragraph('', '', _link(builder, page, s.docname, None, s.label))]
+                if s.docname else s.label
+            )
+            rows.append([
+                label, s.date or str(s.year or ''), catalogue.title if catalogue else s.criteria,
+                '–' if s.total is None else f'{s.total} / {catalogue.max if catalogue else "?"}',
+                _('rapport') if s.docname else s.source,
+            ])
+        body += build_table(
+            [22, 14, 24, 12, 28], rows,
+            head=[_('Utvärdering'), _('Datum'), _('Kriterier'), _('Totalt'), _('Källa')],
+            classes=['kompass-index'],
+        )
+        latest = evaluations[-1]
+        if sum(1 for s in evaluations if s.criteria == latest.criteria) >= 2:
+            chart = kn.score_chart('', kind='trend', evaluation=latest.slug)
+            for figure in _View(domain, builder, chart, page).render():
+                figure['ids'] = ['utveckling']  # numbered figures need an id
+                body += figure
+    else:
+        body += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
+
+    mentions = [e for e in domain.examples if e.mention.municipality == name]
+    body += nodes.rubric('', _('Nämnd som gott exempel'))
+    if not mentions:
+        body += nodes.paragraph('', _('Inte nämnd som gott exempel i någon rapport.'))
+        return body
+    rows = []
+    for e in sorted(mentions, key=lambda e: (e.catalogue, e.mention.criterion or '', e.slug)):
+        summary = domain.summaries.get(e.slug)
+        rows.append([
+            f'{e.mention.criterion} {e.criterion_title}',
+            [nodes.paragraph('', '', _link(builder, page, e.report_docname, None,
+                                           summary.label if summary else e.slug))],
+            [nodes.paragraph('', '', _link(builder, page, e.mention.docname,
+                                           e.mention.anchor, _('Till meningen')))],
+            [nodes.paragraph('', e.mention.sentence)],
+        ])
+    body += build_table(
+        [22, 14, 12, 52], rows,
+        head=[_('Delområde'), _('Utvärdering'), _('Länk'), _('Meningen')],
+        classes=['kompass-examples'],
+    )
+    return body
+
+
+def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """html-collect-pages: one page per municipality, made from the env."""
+    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+    if builder.name not in PAGE_BUILDERS:
+        return
+    domain = get_domain(app.env)
+    made: list[str] = []
+    for name in domain.municipalities_with_pages():
+        page = municipality_docname(name)
+        # The chart visitor places images relative to the page being written.
+        builder.imgpath = relative_uri(builder.get_target_uri(page), builder.imagedir)
+        body = _page_body(domain, builder, name, page)
+        fragment = builder.render_partial(body)['fragment']
+        title = _('%s kommun') % name
+        made.append(page)
+        yield page, {'title': title, 'body': f'<h1>{title}</h1>\n{fragment}'}, 'page.html'
+    _remove_stale_pages(Path(builder.outdir), builder, made)
+
+
+def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder,
+                        made: list[str]) -> None:
+    """Delete the pages of municipalities that no longer have one."""
+    manifest = outdir / 'kommuner' / _MANIFEST
+    before = set(manifest.read_text(encoding='utf-8').split()) if manifest.is_file() else set()
+    for page in sorted(before - set(made)):
+        stale = Path(builder.get_outfilename(page))
+        if stale.is_file():
+            stale.unlink()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text('\n'.join(sorted(made)) + '\n', encoding='utf-8')
+
+
+def setup_pages(app: Sphinx) -> None:
+    """Generate the municipality pages in HTML builds."""
+    app.connect('html-collect-pages', collect_municipality_pages)

@@ -1,0 +1,3 @@
+extensions = ['kompass']
+language = 'sv'
+exclude_patterns = ['_build']
