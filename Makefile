@@ -19,7 +19,8 @@ TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended \
 TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html latexpdf latex text check test tex-deps clean
+.PHONY: help venv html latexpdf latex text check test tex-deps browser-deps clean \
+	scores diff new live
 
 help:
 	@echo "Kommunkompassen – make targets"
@@ -27,6 +28,10 @@ help:
 	@echo "  make latexpdf   the PDFs in $(BUILDDIR)/latex (installs TeX when run as root)"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
 	@echo "  make test       the test suite (pytest)"
+	@echo "  make scores     every evaluation as $(BUILDDIR)/scores/scores.json and .csv"
+	@echo "  make diff       score changes against BASE=<git revision> (default: merge base with main), as Markdown"
+	@echo "  make new        a new evaluation: make new MUNICIPALITY=Lund YEAR=2026"
+	@echo "  make live       live preview: edit a report, the browser reloads (http://127.0.0.1:8000)"
 	@echo "  make text       plain-text output in $(BUILDDIR)/text"
 	@echo "  make clean      removes $(BUILDDIR)"
 	@echo "  make venv       (re)creates the Python environment in $(VENV)"
@@ -79,6 +84,34 @@ check: $(VENV_STAMP)
 
 test: $(VENV_STAMP)
 	$(VENV_PY) -m pytest tests
+
+scores: $(VENV_STAMP)
+	$(SPHINXBUILD) -b scores -q "$(SOURCEDIR)" $(BUILDDIR)/scores $(SPHINXOPTS)
+	@echo "$(BUILDDIR)/scores/scores.json $(BUILDDIR)/scores/scores.csv"
+
+diff: $(VENV_STAMP)
+	@PYTHONPATH=_ext $(VENV_PY) -m kompass.diff $(if $(BASE),--base $(BASE))
+
+new: $(VENV_STAMP)
+	@test -n "$(MUNICIPALITY)" -a -n "$(YEAR)" || { \
+	  echo "Usage: make new MUNICIPALITY=<kommun> YEAR=<år>"; exit 2; }
+	@PYTHONPATH=_ext $(VENV_PY) -m kompass.new --municipality "$(MUNICIPALITY)" --year "$(YEAR)"
+
+live: $(VENV_STAMP)
+	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" $(BUILDDIR)/live --host 127.0.0.1 --port 8000 \
+	  --ignore "$(BUILDDIR)/*" --ignore ".venv/*" --ignore "tests/*" --ignore ".git/*" $(SPHINXOPTS)
+
+# Headless Chromium for the browser test (Debian's package; never a download).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
+	else \
+	  echo "Chromium is missing. Install it with:"; \
+	  echo "  sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core"; \
+	  exit 1; \
+	fi
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -24,6 +24,7 @@ exclude_patterns = ['_build', '.*', 'tests', 'README.md', 'Makefile']
 templates_path: list[str] = []
 html_static_path = ['_static']
 html_css_files = ['site.css']
+html_favicon = '_static/kompass.svg'
 html_theme = 'alabaster'
 html_title = 'Kommunkompassen'
 numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod %s'}

@@ -13,6 +13,7 @@ from .bibtex import setup_bibtex_fix
 from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
+from .export import setup_export
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
 from .nodes import setup_nodes
@@ -95,6 +96,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_pairing(app)
     setup_render(app)
     setup_pages(app)
+    setup_export(app)
     setup_latex(app)
     setup_bibtex_fix(app)
     return {

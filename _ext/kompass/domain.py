@@ -117,7 +117,8 @@ class KompassDomain(Domain):
     def score_data(self) -> ScoreData:
         return cast('ScoreData', self.data['score_data'])
 
-    def _records(self, key: str) -> Iterable[Any]:
+    def records(self, key: str) -> Iterable[Any]:
+        """Every record of one kind (``'scores'``, ``'areas'``, ...) of all documents."""
         for items in self.data[key].values():
             yield from items
 
@@ -187,9 +188,9 @@ class KompassDomain(Domain):
 
         data = self.score_data
         outcome = compute(
-            self._records('evaluations'),
-            self._records('scores'),
-            self._records('areas'),
+            self.records('evaluations'),
+            self.records('scores'),
+            self.records('areas'),
             self.catalogues,
             other_slugs=[row.slug for row in data.rows],
             where=where,
@@ -197,7 +198,7 @@ class KompassDomain(Domain):
         problems = list(self.data['catalogue_problems'])
         problems.extend(data.problems)
         problems.extend(self.data['published_problems'])
-        problems.extend(self._records('problems'))
+        problems.extend(self.records('problems'))
         problems.extend(outcome.problems)
         report_slugs = {r.slug: r for r in outcome.results.values()}
         rows = []
@@ -274,7 +275,7 @@ class KompassDomain(Domain):
         """Give each mention its evaluation; check its criterion there."""
         examples: list[Example] = []
         problems: list[logs.Problem] = []
-        mentions = sorted(self._records('mentions'), key=lambda m: (m.docname, m.line))
+        mentions = sorted(self.records('mentions'), key=lambda m: (m.docname, m.line))
         for mention in mentions:
             folder = find_folder(mention.docname, results)
             if folder is None:
@@ -329,7 +330,7 @@ class KompassDomain(Domain):
             return set()
         folders = {
             rec.folder
-            for rec in self._records('evaluations')
+            for rec in self.records('evaluations')
             if rec.criteria in catalogue_ids
         }
         docs = set()

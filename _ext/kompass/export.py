@@ -1,0 +1,199 @@
+"""``make scores``: every evaluation as JSON and CSV, for review and reuse.
+
+A Sphinx builder (``-b scores``), so the export comes from the same checked
+and computed data as the site. The output is byte-identical for the same
+sources: sorted keys, no timestamps, paths relative to the source folder.
+Its shape is documented in ``scores.schema.json`` beside this module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.builders import Builder
+
+from .domain import KompassDomain, get_domain
+from .scoring import find_folder
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Set
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+SCHEMA = Path(__file__).parent / 'scores.schema.json'
+
+
+def _file(srcdir: Path, docname: str, doc2path: Any) -> str:
+    return Path(doc2path(docname)).relative_to(srcdir).as_posix()
+
+
+def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
+                version: str) -> dict[str, Any]:
+    """The export as plain data (also what ``make diff`` compares)."""
+    register = domain.register
+    results = {r.slug: r for r in domain.results.values()}
+    data_path = Path(domain.data['score_data_path'])
+    data_file = (
+        data_path.relative_to(srcdir).as_posix()
+        if data_path.is_relative_to(srcdir) else data_path.as_posix()
+    )
+    rows = {row.slug: row for row in domain.score_data.rows}
+    evaluations = []
+    for slug, summary in sorted(domain.summaries.items()):
+        catalogue = domain.catalogues.get(summary.criteria)
+        found = register.find(summary.municipality) if register else None
+        entry: dict[str, Any] = {
+            'slug': slug,
+            'municipality': summary.municipality,
+            'municipality_code': found.code if found else None,
+            'year': summary.year,
+            'date': summary.date,
+            'criteria': summary.criteria,
+            'criteria_max': catalogue.max if catalogue else None,
+        }
+        result = results.get(slug)
+        if result is not None:
+            rec = result.record
+            scores = {
+                cid: {
+                    'points': score.points,
+                    'max': catalogue.criterion(cid)[1].max if catalogue else None,
+                    'file': _file(srcdir, score.docname, doc2path),
+                    'line': score.line,
+                }
+                for cid, score in result.points.items()
+            }
+            stated = {
+                box.area: box.stated for box in domain.records('areas')
+                if box.stated is not None
+                and find_folder(box.docname, domain.results) == rec.folder
+            }
+            entry.update({
+                'kind': 'report',
+                'status': rec.status,
+                'evaluators': list(rec.evaluators),
+                'previous': rec.previous,
+                'file': _file(srcdir, rec.docname, doc2path),
+                'line': rec.line,
+                'criterion_points': scores,
+                'areas': {
+                    a.id: {'points': result.area_totals.get(a.id, 0), 'max': a.max,
+                           'stated': stated.get(a.id)}
+                    for a in (catalogue.areas if catalogue else ())
+                },
+                'total': result.total,
+                'unscored': list(result.unscored),
+            })
+        else:
+            row = rows[slug]
+            entry.update({
+                'kind': 'data',
+                'status': 'final',
+                'source': row.source,
+                'file': data_file,
+                'line': row.line,
+                'criterion_points': {
+                    cid: {'points': p, 'max': catalogue.criterion(cid)[1].max
+                          if catalogue and catalogue.criterion(cid) else None,
+                          'file': data_file, 'line': row.line}
+                    for cid, p in row.points.items()
+                },
+                'areas': {
+                    aid: {'points': p, 'max': catalogue.area(aid).max
+                          if catalogue and catalogue.area(aid) else None, 'stated': None}
+                    for aid, p in row.areas.items()
+                },
+                'total': row.total,
+                'unscored': [],
+            })
+        entry['good_examples'] = [
+            {
+                'municipality': e.mention.municipality,
+                'municipality_code': e.mention.code,
+                'criterion': e.mention.criterion,
+                'file': _file(srcdir, e.mention.docname, doc2path),
+                'line': e.mention.line,
+                'sentence': e.mention.sentence,
+            }
+            for e in sorted(domain.examples, key=lambda e: (e.mention.docname, e.mention.line))
+            if e.slug == slug
+        ]
+        evaluations.append(entry)
+    return {
+        'tool': {'name': 'kompass', 'version': version},
+        'evaluations': evaluations,
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Stable JSON text: sorted keys, two-space indent, UTF-8 as is."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + '\n'
+
+
+def to_csv(data: dict[str, Any], domain: KompassDomain) -> str:
+    """One row per evaluation: metadata, criterion points, areas, total."""
+    criteria: list[str] = []
+    areas: list[str] = []
+    for _cid, catalogue in sorted(domain.catalogues.items()):
+        for area in catalogue.areas:
+            if area.id not in areas:
+                areas.append(area.id)
+            criteria.extend(c.id for c in area.criteria if c.id not in criteria)
+    # The score columns are named as in reports/scores.csv (FORMAT.md).
+    head = ['slug', 'municipality', 'municipality_code', 'year', 'date', 'criteria',
+            'kind', 'status', *criteria, *areas, 'total']
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow(head)
+    for e in data['evaluations']:
+        writer.writerow([
+            e['slug'], e['municipality'], e['municipality_code'] or '', e['year'] or '',
+            e['date'] or '', e['criteria'], e['kind'], e['status'],
+            *(e['criterion_points'].get(c, {}).get('points', '') for c in criteria),
+            *(e['areas'].get(a, {}).get('points', '') for a in areas),
+            '' if e['total'] is None else e['total'],
+        ])
+    return out.getvalue()
+
+
+class ScoresBuilder(Builder):
+    """Writes ``scores.json``, ``scores.csv`` and the JSON Schema."""
+
+    name = 'scores'
+    format = 'scores'
+    epilog = 'The score export is in %(outdir)s.'
+    allow_parallel = True
+
+    def get_outdated_docs(self) -> Iterator[str]:
+        return iter(())  # the export is written whole in finish()
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ''
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        pass
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass
+
+    def finish(self) -> None:
+        from . import __version__
+
+        domain = get_domain(self.env)
+        data = export_data(domain, Path(self.srcdir), self.env.doc2path, __version__)
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / 'scores.json').write_text(to_json(data), encoding='utf-8')
+        (outdir / 'scores.csv').write_text(to_csv(data, domain), encoding='utf-8')
+        shutil.copyfile(SCHEMA, outdir / SCHEMA.name)
+
+
+def setup_export(app: Sphinx) -> None:
+    """Register the ``scores`` builder."""
+    app.add_builder(ScoresBuilder)

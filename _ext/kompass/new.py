@@ -1,0 +1,157 @@
+"""``make new MUNICIPALITY=<name> YEAR=<year>``: start an evaluation.
+
+Writes ``reports/<slug>/`` from the catalogue: a draft ``{evaluation}``, the
+report's chapters, one page per area with its box, every sub-area heading
+with a place for its score and text, strengths and improvements, and the
+overview. It builds without warnings as it is, and never touches an existing
+folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .catalogue import Catalogue, load_catalogues
+from .latex import document_title
+from .records import make_slug
+from .register import BUNDLED, load_register, unknown_message
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+INTRO = """\
+## 1 Vad är kommunkompassen?
+
+Kommunkompassen är ett verktyg för utvärdering och analys av en kommuns sätt att styra och leda utifrån kommunfullmäktiges perspektiv.
+
+% SKR:s standardtext om Kommunkompassen: se reports/karlskrona-2022/index.md, kapitel 1.
+"""
+
+
+def _index(name: str, year: int, catalogue: Catalogue) -> str:
+    areas = '\n'.join(f'omrade-{a.id}' for a in catalogue.areas)
+    return f"""\
+# Kommunkompassen – {document_title(name)}
+
+% Utkast skapat med `make new`. Fyll i :date: (ÅÅÅÅ-MM-DD) och utvärderarna,
+% och ändra :status: till final när alla delområden har poäng.
+
+```{{evaluation}}
+:municipality: {name}
+:year: {year}
+:criteria: {catalogue.id}
+:status: draft
+```
+
+{INTRO}
+## 2. {name} kommun i förhållande till Kommunkompassen: En sammanfattande genomgång
+
+### Utvärderingen
+
+% Hur och när utvärderingen genomfördes, vilka som intervjuades.
+
+### Sammanfattning av resultat
+
+Nedan visas {name}s totalpoäng samt poängfördelningen per område.
+
+```{{score-chart}}
+:kind: areas
+```
+
+```{{score-chart}}
+:kind: profile
+```
+
+### Jämförelser
+
+Alla utvärderingar från 2017 och framåt finns tillgängliga på Sveriges Kommuner och Regioners hemsida www.skr.se.
+
+### Sammanfattande kommentarer
+
+% Utvärderarnas sammanfattning.
+
+## 3. Detaljerad genomgång per område
+
+```{{toctree}}
+:maxdepth: 2
+
+{areas}
+```
+
+## 4. Översikt av poängfördelning
+
+Nedanstående tabeller visar {name}s resultat fördelat på delfrågor inom respektive område
+
+```{{score-overview}}
+```
+"""
+
+
+def _area_page(catalogue: Catalogue, area_id: str) -> str:
+    area = catalogue.area(area_id)
+    assert area is not None
+    parts = [
+        f'# Område {area.id} {area.title}\n',
+        f'```{{area}} {area.id}\n```\n',
+        '## Allmänt\n',
+        '% Inledning till området.\n',
+    ]
+    for crit in area.criteria:
+        parts += [
+            f'## {crit.title}\n',
+            f'% Poäng för {crit.id} (0–{crit.max}): ta bort "% " framför de tre raderna.\n'
+            f'% ```{{score}} {crit.id}\n% :points:\n% ```\n',
+            f'% Bedömning av {crit.id} {crit.title}.\n',
+        ]
+    parts += [
+        '```{strengths}\n- Styrkor inom området (ersätt den här raden).\n```\n',
+        '```{improvements}\n- Förbättringsmöjligheter inom området (ersätt den här '
+        'raden).\n```\n',
+    ]
+    return '\n'.join(parts)
+
+
+def create(name: str, year: int, reports: Path, catalogue: Catalogue) -> Path:
+    """Write the new evaluation folder; refuses one that exists."""
+    folder = reports / make_slug(name, year)
+    if folder.exists():
+        raise FileExistsError(f'{folder} exists already; nothing was changed')
+    folder.mkdir(parents=True)
+    (folder / 'index.md').write_text(_index(name, year, catalogue), encoding='utf-8')
+    for area in catalogue.areas:
+        (folder / f'omrade-{area.id}.md').write_text(
+            _area_page(catalogue, area.id), encoding='utf-8'
+        )
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--municipality', required=True)
+    parser.add_argument('--year', required=True, type=int)
+    parser.add_argument('--criteria', default='kommunkompassen-2020')
+    parser.add_argument('--project', type=Path, default=PROJECT)
+    args = parser.parse_args(argv)
+    register = load_register(BUNDLED)
+    found = register.find(args.municipality)
+    if found is None:
+        print(f'make new: {unknown_message(args.municipality, register)}', file=sys.stderr)
+        return 1
+    catalogues, _ = load_catalogues(args.project / 'criteria')
+    catalogue = catalogues.get(args.criteria)
+    if catalogue is None or not catalogue.usable:
+        print(f'make new: unknown criteria catalogue {args.criteria!r}; known: '
+              f'{", ".join(sorted(catalogues))}', file=sys.stderr)
+        return 1
+    try:
+        folder = create(found.name, args.year, args.project / 'reports', catalogue)
+    except FileExistsError as exc:
+        print(f'make new: {exc}', file=sys.stderr)
+        return 1
+    print(f'Skapade {folder.relative_to(args.project)}/ – börja i index.md.')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

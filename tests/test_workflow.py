@@ -1,0 +1,262 @@
+"""The evaluators' Git workflow: score export, score diff, new evaluations,
+live preview and the CI workflow file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import PROJECT, next_app, warnings_of
+from kompass.diff import compare
+
+SCHEMA = json.loads((PROJECT / '_ext/kompass/scores.schema.json').read_text(encoding='utf8'))
+
+
+def _validate(value: Any, schema: dict[str, Any], path: str = '$') -> list[str]:
+    """The subset of JSON Schema the export's schema uses (type, enum, pattern,
+    minimum, required, properties, additionalProperties, items, $ref)."""
+    if '$ref' in schema:
+        schema = SCHEMA['$defs'][schema['$ref'].rsplit('/', 1)[-1]]
+    errors: list[str] = []
+    types = schema.get('type')
+    if types is not None:
+        allowed = types if isinstance(types, list) else [types]
+        checks = {'object': dict, 'array': list, 'string': str, 'null': type(None)}
+        ok = any(
+            (t == 'integer' and isinstance(value, int) and not isinstance(value, bool))
+            or (t in checks and isinstance(value, checks[t]))
+            for t in allowed
+        )
+        if not ok:
+            return [f'{path}: {value!r} is not {allowed}']
+    if 'enum' in schema and value not in schema['enum']:
+        errors.append(f'{path}: {value!r} not in {schema["enum"]}')
+    if isinstance(value, str) and 'pattern' in schema and not re.search(schema['pattern'], value):
+        errors.append(f'{path}: {value!r} does not match {schema["pattern"]}')
+    if isinstance(value, int) and 'minimum' in schema and value < schema['minimum']:
+        errors.append(f'{path}: {value} < {schema["minimum"]}')
+    if isinstance(value, dict):
+        errors += [f'{path}: missing {k}' for k in schema.get('required', []) if k not in value]
+        props = schema.get('properties', {})
+        extra = schema.get('additionalProperties', True)
+        for key, item in value.items():
+            if key in props:
+                errors += _validate(item, props[key], f'{path}.{key}')
+            elif extra is False:
+                errors.append(f'{path}: unexpected key {key}')
+            elif isinstance(extra, dict):
+                errors += _validate(item, extra, f'{path}.{key}')
+    if isinstance(value, list) and 'items' in schema:
+        for i, item in enumerate(value):
+            errors += _validate(item, schema['items'], f'{path}[{i}]')
+    return errors
+
+
+def test_the_validator_catches_mistakes() -> None:
+    bad = {'tool': {'name': 'kompass'}, 'evaluations': [{'slug': 'X Y'}], 'extra': 1}
+    errors = _validate(bad, SCHEMA)
+    assert '$.tool: missing version' in errors
+    assert '$: unexpected key extra' in errors
+    assert any('does not match' in e for e in errors)
+
+
+def _export(make_app, outdir: Path):  # type: ignore[no-untyped-def]
+    app = make_app('scores', srcdir=PROJECT, builddir=outdir, freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    return app
+
+
+def test_score_export_is_complete_valid_and_reproducible(make_app, tmp_path) -> None:
+    first = _export(make_app, tmp_path / 'one')
+    out = Path(first.outdir)
+    data = json.loads((out / 'scores.json').read_text(encoding='utf8'))
+    assert _validate(data, SCHEMA) == []
+    assert data['tool']['name'] == 'kompass' and data['tool']['version']
+    by_slug = {e['slug']: e for e in data['evaluations']}
+    karlskrona = by_slug['karlskrona-2022']
+    assert karlskrona['total'] == 497 and karlskrona['kind'] == 'report'
+    assert karlskrona['municipality_code'] == '1080'
+    assert karlskrona['criterion_points']['1.1'] == {
+        'points': 11, 'max': 20, 'file': 'reports/karlskrona-2022/omrade-1.md', 'line': 15}
+    assert [karlskrona['areas'][a]['points'] for a in '12345678'] == [
+        66, 76, 64, 59, 65, 66, 54, 47]
+    assert any(e['municipality'] == 'Burlöv' and e['criterion'] == '1.4'
+               for e in karlskrona['good_examples'])
+    assert by_slug['vallentuna-2021']['kind'] == 'data'
+    assert by_slug['hoganas-2020']['total'] == 611
+    assert (out / 'scores.schema.json').is_file()
+    csv_lines = (out / 'scores.csv').read_text(encoding='utf8').splitlines()
+    assert csv_lines[0].startswith('slug,municipality,municipality_code,year,date,criteria')
+    assert any(line.startswith('karlskrona-2022,Karlskrona,1080,2022,2022-08-16') and
+               line.endswith(',497') for line in csv_lines)
+    second = next_app(make_app, first, 'scores', srcdir=PROJECT,
+                      builddir=tmp_path / 'two', freshenv=True)
+    second.build(force_all=True)
+    for name in ('scores.json', 'scores.csv'):
+        assert (out / name).read_bytes() == (Path(second.outdir) / name).read_bytes()
+
+
+def _entry(slug: str, points: dict[str, int], examples: list[tuple[str, str]] = ()) -> dict:  # type: ignore[assignment]
+    return {
+        'slug': slug, 'municipality': 'Ort', 'year': 2024,
+        'criterion_points': {c: {'points': p, 'file': 'r/o.md', 'line': 3} for c, p in points.items()},
+        'areas': {'1': {'points': sum(points.values())}},
+        'total': sum(points.values()),
+        'good_examples': [{'municipality': m, 'criterion': c, 'sentence': 's'} for m, c in examples],
+    }
+
+
+def test_diff_reports_points_totals_evaluations_examples_and_warnings() -> None:
+    base = {'evaluations': [_entry('ort-2024', {'1.1': 10, '1.2': 5}, [('Lund', '1.1')]),
+                            _entry('gone-2020', {'1.1': 1})]}
+    head = {'evaluations': [_entry('ort-2024', {'1.1': 12, '1.2': 5}, [('Nacka', '1.2')]),
+                            _entry('new-2025', {'1.1': 3})]}
+    text = compare(base, head, ['old warning'], ['old warning', 'new warning'], 'main')
+    assert '| 1.1 | 10 | 12 | `r/o.md:3` |' in text
+    assert '1.2 |' not in text  # unchanged criteria are not listed
+    assert 'område 1: 15 → 17 (+2)' in text
+    assert '**Totalt: 15 → 17 (+2)**' in text
+    assert '### Nya utvärderingar' in text and '`new-2025`' in text
+    assert '### Borttagna utvärderingar' in text and '`gone-2020`' in text
+    assert '+ gott exempel (nytt): **Nacka** för 1.2' in text
+    assert '− gott exempel (borttaget): **Lund** för 1.1' in text
+    assert 'new warning' in text and text.count('old warning') == 0
+    assert 'Inga poäng' in compare(base, base, [], [], 'main')
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / 'project'
+    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(
+        '_build', '.venv', '.git', '.pytest_cache', '__pycache__'))
+    env = {**os.environ, 'GIT_AUTHOR_NAME': 't', 'GIT_AUTHOR_EMAIL': 't@t',
+           'GIT_COMMITTER_NAME': 't', 'GIT_COMMITTER_EMAIL': 't@t'}
+    for args in (['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', 'base']):
+        subprocess.run(['git', *args], cwd=copy, check=True, env=env)
+    return copy
+
+
+def _run_module(copy: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, 'PYTHONPATH': str(copy / '_ext')}
+    return subprocess.run([sys.executable, '-m', module, *args], cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_make_diff_builds_base_itself(tmp_path) -> None:
+    copy = _project_copy(tmp_path)
+    area = copy / 'reports/karlskrona-2022/omrade-1.md'
+    area.write_text(area.read_text(encoding='utf8').replace(':points: 11', ':points: 12'),
+                    encoding='utf8')
+    done = _run_module(copy, 'kompass.diff')  # BASE: the merge base with main
+    assert done.returncode == 0, done.stderr
+    assert '| 1.1 | 11 | 12 |' in done.stdout
+    assert '**Totalt: 497 → 498 (+1)**' in done.stdout
+    assert '[kompass.stated]' in done.stdout  # area 1 now disagrees with :stated:
+    worktrees = subprocess.run(['git', 'worktree', 'list'], cwd=copy, capture_output=True,
+                               text=True, check=True).stdout
+    assert len(worktrees.splitlines()) == 1  # the temporary worktree is gone
+
+
+def test_make_new_creates_a_draft_that_builds_cleanly(tmp_path, make_app) -> None:
+    copy = _project_copy(tmp_path)
+    done = _run_module(copy, 'kompass.new', '--municipality', 'Lunds kommun', '--year', '2026')
+    assert done.returncode == 0, done.stderr
+    folder = copy / 'reports/lund-2026'
+    assert sorted(p.name for p in folder.iterdir()) == [
+        'index.md', *(f'omrade-{n}.md' for n in range(1, 9))]
+    index = (folder / 'index.md').read_text(encoding='utf8')
+    assert ':municipality: Lund' in index and ':status: draft' in index
+    area7 = (folder / 'omrade-7.md').read_text(encoding='utf8')
+    assert '```{area} 7' in area7 and '% ```{score} 7.4' in area7
+    assert '## Lika rättigheter och möjligheter på arbetsplatsen' in area7
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    again = _run_module(copy, 'kompass.new', '--municipality', 'Lund', '--year', '2026')
+    assert again.returncode == 1 and 'exists already' in again.stderr
+    assert {p: p.read_bytes() for p in folder.iterdir()} == before
+    typo = _run_module(copy, 'kompass.new', '--municipality', 'Lundd', '--year', '2026')
+    assert typo.returncode == 1 and 'did you mean Lund?' in typo.stderr
+    app = make_app('html', srcdir=copy, builddir=tmp_path / 'build', freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+
+
+def test_workflow_is_valid_and_names_existing_targets() -> None:
+    workflow = yaml.safe_load(
+        (PROJECT / '.github/workflows/kompass.yml').read_text(encoding='utf8'))
+    assert set(workflow['jobs']) == {'check', 'build'}
+    makefile = (PROJECT / 'Makefile').read_text(encoding='utf8')
+    targets = set(re.findall(r'^([\w-]+)(?:\s+[\w-]+)*\s*:(?!=)', makefile, re.M))
+    targets |= {t for line in re.findall(r'^((?:[\w-]+ )+[\w-]+):', makefile, re.M)
+                for t in line.split()}
+    runs = [step['run'] for job in workflow['jobs'].values() for step in job['steps']
+            if 'run' in step]
+    used: set[str] = set()
+    for run in runs:
+        for after in re.findall(r'\bmake ([^\n>|&;]+)', run):
+            for word in after.split():
+                if not re.fullmatch(r'[a-z][\w-]*', word):
+                    break  # a VAR=value, a redirection: the targets ended
+                used.add(word)
+    assert used >= {'check', 'diff', 'html', 'latexpdf', 'tex-deps', 'scores'}
+    assert used <= targets, used - targets
+    assert any('GITHUB_STEP_SUMMARY' in run and 'make diff' in run for run in runs)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+        return response.read().decode('utf8')
+
+
+def test_live_preview_rebuilds_on_edit(tmp_path, rootdir) -> None:
+    autobuild = Path(sys.executable).with_name('sphinx-autobuild')
+    if not autobuild.exists():
+        pytest.skip('sphinx-autobuild is not installed in this environment')
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-basic', src)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(autobuild), str(src), str(tmp_path / 'out'), '--host', '127.0.0.1',
+         '--port', str(port), '-q'],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, 'PYTHONPATH': str(PROJECT / '_ext')},
+    )
+    url = f'http://127.0.0.1:{port}/reports/ort-2024/index.html'
+    try:
+        page = ''
+        for _ in range(120):
+            try:
+                page = _get(url)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert '116 / 200' in page
+        assert 'websocket' in page.lower()  # the reload script is injected
+        area2 = src / 'reports/ort-2024/omrade-2.md'
+        area2.write_text(area2.read_text(encoding='utf8').replace(':points: 25', ':points: 5'),
+                         encoding='utf8')
+        for _ in range(120):
+            time.sleep(0.5)
+            if '96 / 200' in _get(url):
+                break
+        assert '96 / 200' in _get(url)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
