@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = ['sphinx.testing.fixtures']
-collect_ignore = ['roots']
+collect_ignore = ['roots', 'benchmark.py']
 
 PROJECT = Path(__file__).resolve().parent.parent
 # The extension lives in _ext/ (as in the project's conf.py), not in site-packages.

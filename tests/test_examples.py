@@ -157,3 +157,14 @@ def test_parallel_build_gives_the_same_pages(app, make_app, tmp_path) -> None:
     serial.build(force_all=True)
     assert _pages(Path(app.outdir)) == _pages(Path(serial.outdir))
     assert sorted(warnings_of(app)) == sorted(warnings_of(serial))
+
+
+@pytest.mark.sphinx('html', testroot='examples', freshenv=True)
+def test_rebuild_that_writes_no_document_still_makes_the_pages(app, make_app) -> None:
+    """Municipality pages (with a trend chart) are made on every build, also
+    one where no document is written."""
+    app.build()
+    again = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
+    again.build()
+    assert 'no targets are out of date' in again.status.getvalue()
+    assert re.search(r'kompass-trend-\w+\.svg', _html(again, 'kommuner/hoganas.html'))

@@ -69,8 +69,13 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
         if sum(1 for s in evaluations if s.criteria == latest.criteria) >= 2:
             chart = kn.score_chart('', kind='trend', evaluation=latest.slug)
             for figure in _View(domain, builder, chart, page).render():
-                figure['ids'] = ['utveckling']  # numbered figures need an id
-                body += figure
+                # A container, not a figure: figure numbers exist only while
+                # documents are written, and a rebuild may write none.
+                box = nodes.container(classes=['kompass-figure'])
+                for child in figure.children:
+                    box += (nodes.paragraph('', '', *child.children, classes=['caption'])
+                            if isinstance(child, nodes.caption) else child)
+                body += box
     else:
         body += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
 
