@@ -61,7 +61,8 @@ def test_html_has_svg_charts_with_alt_text(app) -> None:
         assert (app.outdir / 'reports/ort-2024' / src).resolve().is_file()
     profile_alt = images[1][2]
     assert 'Ort 2021: 1 Första området 40; 2 Andra området 50' in profile_alt
-    assert 'Genomsnitt sedan 2020 (3 utv.): 1 Första området 56,7; 2 Andra området 53,3' in profile_alt
+    assert ('Genomsnitt sedan 2020 (3 utv.): 1 Första området 56,7; '
+            '2 Andra området 53,3') in profile_alt
     assert 'totalt 120 av 200' in profile_alt
     assert '3 med områdespoäng, 4 med totalpoäng' in html  # the caption
 

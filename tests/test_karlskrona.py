@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from conftest import PROJECT, warnings_of
 
 AREAS = {'1': 66, '2': 76, '3': 64, '4': 59, '5': 65, '6': 66, '7': 54, '8': 47}

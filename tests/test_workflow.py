@@ -112,10 +112,14 @@ def test_score_export_is_complete_valid_and_reproducible(make_app, tmp_path) -> 
 def _entry(slug: str, points: dict[str, int], examples: list[tuple[str, str]] = ()) -> dict:  # type: ignore[assignment]
     return {
         'slug': slug, 'municipality': 'Ort', 'year': 2024,
-        'criterion_points': {c: {'points': p, 'file': 'r/o.md', 'line': 3} for c, p in points.items()},
+        'criterion_points': {
+            c: {'points': p, 'file': 'r/o.md', 'line': 3} for c, p in points.items()
+        },
         'areas': {'1': {'points': sum(points.values())}},
         'total': sum(points.values()),
-        'good_examples': [{'municipality': m, 'criterion': c, 'sentence': 's'} for m, c in examples],
+        'good_examples': [
+            {'municipality': m, 'criterion': c, 'sentence': 's'} for m, c in examples
+        ],
     }
 
 

@@ -158,7 +158,7 @@ def draw(spec: Spec, fmt: str) -> bytes:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    rc = {'svg.hashsalt': 'kompass', 'svg.fonttype': 'path', 'pdf.fonttype': 42,
+    rc: Any = {'svg.hashsalt': 'kompass', 'svg.fonttype': 'path', 'pdf.fonttype': 42,
           'font.family': 'DejaVu Sans', 'hatch.linewidth': 0.6}
     with mpl.rc_context(rc):
         fig = Figure(figsize=(9, 4.6) if spec['kind'] == 'trend' else (8, 4.8),

@@ -17,8 +17,8 @@ from sphinx.domains import Domain
 from . import logs
 from .catalogue import Catalogue, load_catalogues
 from .comparison import Summary, summaries
-from .register import BUNDLED, Register, load_register, unknown_message
 from .records import AreaRecord, EvaluationRecord, ScoreRecord
+from .register import BUNDLED, Register, load_register, unknown_message
 from .scoredata import (
     PublishedAverage,
     ScoreData,
@@ -30,10 +30,10 @@ from .scoring import EvaluationResult, compute, find_folder, orphan
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
 
-    from .examples import MentionRecord
-
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from .examples import MentionRecord
 
 #: Scopes of pages that show computed data.
 EVALUATION_SCOPE = 'evaluation'  # shows its own evaluation (boxes, overview)
@@ -63,7 +63,7 @@ class KompassDomain(Domain):
     name = 'kompass'
     label = 'Kommunkompassen'
     data_version = 1
-    initial_data: dict[str, Any] = {
+    initial_data = {
         # Per document (purged and merged by docname):
         'evaluations': {},  # docname -> [EvaluationRecord]
         'scores': {},  # docname -> [ScoreRecord]
@@ -318,9 +318,8 @@ class KompassDomain(Domain):
             return set()
         shown: set[str] = set()
         for docname, scopes in self.data['aggregates'].items():
-            if everything or SITE_SCOPE in scopes:
-                shown.add(docname)
-            elif find_folder(docname, folders | set(self.results)) in folders:
+            nearest = find_folder(docname, folders | set(self.results))
+            if everything or SITE_SCOPE in scopes or nearest in folders:
                 shown.add(docname)
         return shown
 
@@ -365,11 +364,11 @@ def load_data_on_init(app: Sphinx) -> None:
         domain.data['register'] = load_register(register_path)
     else:
         domain.data['register'] = None
-    averages, problems = load_published_averages(
+    averages, average_problems = load_published_averages(
         Path(app.srcdir, app.config.kompass_published_averages), catalogues
     )
     domain.data['published_averages'] = averages
-    domain.data['published_problems'] = problems
+    domain.data['published_problems'] = average_problems
 
 
 def outdated_by_catalogues(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.builders import Builder
 
+from .catalogue import Catalogue
 from .domain import KompassDomain, get_domain
 from .scoring import find_folder
 
@@ -31,6 +32,16 @@ SCHEMA = Path(__file__).parent / 'scores.schema.json'
 
 def _file(srcdir: Path, docname: str, doc2path: Any) -> str:
     return Path(doc2path(docname)).relative_to(srcdir).as_posix()
+
+
+def _criterion_max(catalogue: Catalogue | None, cid: str) -> int | None:
+    found = catalogue.criterion(cid) if catalogue else None
+    return found[1].max if found else None
+
+
+def _area_max(catalogue: Catalogue | None, aid: str) -> int | None:
+    area = catalogue.area(aid) if catalogue else None
+    return area.max if area else None
 
 
 def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
@@ -63,7 +74,7 @@ def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
             scores = {
                 cid: {
                     'points': score.points,
-                    'max': catalogue.criterion(cid)[1].max if catalogue else None,
+                    'max': _criterion_max(catalogue, cid),
                     'file': _file(srcdir, score.docname, doc2path),
                     'line': score.line,
                 }
@@ -99,14 +110,12 @@ def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
                 'file': data_file,
                 'line': row.line,
                 'criterion_points': {
-                    cid: {'points': p, 'max': catalogue.criterion(cid)[1].max
-                          if catalogue and catalogue.criterion(cid) else None,
+                    cid: {'points': p, 'max': _criterion_max(catalogue, cid),
                           'file': data_file, 'line': row.line}
                     for cid, p in row.points.items()
                 },
                 'areas': {
-                    aid: {'points': p, 'max': catalogue.area(aid).max
-                          if catalogue and catalogue.area(aid) else None, 'stated': None}
+                    aid: {'points': p, 'max': _area_max(catalogue, aid), 'stated': None}
                     for aid, p in row.areas.items()
                 },
                 'total': row.total,

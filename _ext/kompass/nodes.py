@@ -103,7 +103,7 @@ def setup_nodes(app: Sphinx) -> None:
         for fmt in ('html', 'latex', 'text', 'man', 'texinfo')
     }
     for node_class in PLACEHOLDERS:
-        app.add_node(node_class, **visitors)
+        app.add_node(node_class, **visitors)  # type: ignore[arg-type]
     app.add_node(
         kompass_chart,
         html=(visit_chart_html, None),

@@ -15,10 +15,10 @@ from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 
 from . import nodes as kn
-from .domain import KompassDomain, get_domain
 from .charts import alt_text
 from .charts import rows as chart_rows
 from .comparison import Average, Summary, history, national_average
+from .domain import KompassDomain, get_domain
 from .examples import good_example
 from .labels import _, points
 from .records import make_slug

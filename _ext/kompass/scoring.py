@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 from .catalogue import Catalogue
 from .logs import Kind, Problem
@@ -62,6 +62,8 @@ def find_folder(docname: str, folders: Iterable[str]) -> str | None:
     known = set(folders)
     return next((f for f in folder_chain(docname) if f in known), None)
 
+
+_R = TypeVar('_R', ScoreRecord, AreaRecord)
 
 #: Names a place in a message, e.g. ``reports/x/index.md:12``.
 Describe = Callable[[str, int], str]
@@ -245,18 +247,8 @@ def compute(
     chosen = _pick_evaluations(evaluations, problems, where)
 
     # Give every score and box to the evaluation of its nearest folder.
-    scores_of: dict[str, list[ScoreRecord]] = {f: [] for f in chosen}
-    boxes_of: dict[str, list[AreaRecord]] = {f: [] for f in chosen}
-    for items, target, what in (
-        (scores, scores_of, 'score'),
-        (boxes, boxes_of, 'area box'),
-    ):
-        for item in sorted(items, key=lambda r: (r.docname, r.line)):
-            folder = find_folder(item.docname, chosen)
-            if folder is None:
-                problems.append(orphan(what, item.docname, item.line))
-            else:
-                target[folder].append(item)  # type: ignore[arg-type]
+    scores_of = _by_folder(scores, chosen, 'score', problems)
+    boxes_of = _by_folder(boxes, chosen, 'area box', problems)
 
     report_docs = {rec.slug: rec.docname for rec in chosen.values()}
     known_slugs = set(report_docs) | set(other_slugs)
@@ -306,6 +298,21 @@ def compute(
             previous_doc if rec.previous != rec.slug else None,
         )
     return Outcome(results, problems)
+
+
+def _by_folder(
+    items: Iterable[_R], folders: Mapping[str, EvaluationRecord], what: str,
+    problems: list[Problem],
+) -> dict[str, list[_R]]:
+    """Each record under its nearest evaluation folder; orphans are warned."""
+    grouped: dict[str, list[_R]] = {folder: [] for folder in folders}
+    for item in sorted(items, key=lambda r: (r.docname, r.line)):
+        folder = find_folder(item.docname, folders)
+        if folder is None:
+            problems.append(orphan(what, item.docname, item.line))
+        else:
+            grouped[folder].append(item)
+    return grouped
 
 
 def orphan(what: str, docname: str, line: int) -> Problem:

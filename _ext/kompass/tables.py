@@ -7,11 +7,12 @@ texinfo and epub all render them without visitors of ours.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from docutils import nodes
 
 #: A table cell: text, a node, or several nodes.
-Cell = str | int | nodes.Node | Sequence[nodes.Node]
+Cell: TypeAlias = str | int | nodes.Node | Sequence[nodes.Node]
 
 
 def _entry(cell: Cell) -> nodes.entry:
