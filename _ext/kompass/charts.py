@@ -1,5 +1,8 @@
 """Charts drawn with matplotlib from the score data: areas, profile, trend.
 
+Labels go through the translation point at drawing time; the spec carries the
+language, so a chart in another language gets a file of its own.
+
 A chart is described by a *spec*: plain data (JSON-able), built after reading
 from the computed results. The file name holds the spec's hash, so a chart is
 drawn once per distinct content, reused by incremental builds, and two clean
@@ -16,6 +19,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
+
+from .labels import _
 
 #: Bump when the drawing changes, so cached files are not reused.
 STYLE_VERSION = 1
@@ -47,8 +52,8 @@ def alt_text(spec: Spec) -> str:
     parts = [spec['title'] + '.']
     if spec['kind'] == 'trend':
         for point in spec['points']:
-            parts.append(f'{point["label"]}: totalt {_fmt(point["total"])} av '
-                         f'{spec["total_max"]}.')
+            parts.append(_('%s: totalt %s av %s.') % (
+                point['label'], _fmt(point['total']), spec['total_max']))
         return ' '.join(parts)
     for series in spec['series']:
         values = '; '.join(
@@ -56,26 +61,28 @@ def alt_text(spec: Spec) -> str:
                                                       strict=True)
         )
         total = series.get('total')
-        tail = f'; totalt {_fmt(total)} av {spec["total_max"]}' if total is not None else ''
-        parts.append(f'{series["label"]}: {values}{tail} (max {spec["area_max"]} per område).')
+        tail = (_('; totalt %s av %s') % (_fmt(total), spec['total_max'])
+                if total is not None else '')
+        parts.append(_('%s: %s%s (max %s per område).') % (
+            series['label'], values, tail, spec['area_max']))
     return ' '.join(parts)
 
 
 def rows(spec: Spec) -> tuple[list[str], list[list[str]]]:
     """The chart's numbers as a table (head, rows), for builders without images."""
     if spec['kind'] == 'trend':
-        head = ['Utvärdering', *spec['areas'], 'Totalt']
+        head = [_('Utvärdering'), *spec['areas'], _('Totalt')]
         body = [
             [p['label'], *(_fmt(v) for v in p['areas']), _fmt(p['total'])]
             for p in spec['points']
         ]
         return head, body
-    head = ['Område', *(s['label'] for s in spec['series'])]
+    head = [_('Område'), *(s['label'] for s in spec['series'])]
     body = [
         [area, *(_fmt(s['values'][i]) for s in spec['series'])]
         for i, area in enumerate(spec['areas'])
     ]
-    body.append(['Totalt', *(_fmt(s.get('total')) for s in spec['series'])])
+    body.append([_('Totalt'), *(_fmt(s.get('total')) for s in spec['series'])])
     return head, body
 
 
@@ -89,7 +96,7 @@ def _draw_bars(fig: Any, spec: Spec) -> None:
     width = 0.8 / max(n, 1)
     xs = range(len(spec['areas']))
     ax.bar(xs, [spec['area_max']] * len(spec['areas']), 0.9, color='#eeeeee',
-           edgecolor='#cccccc', label=f'Max ({spec["area_max"]} per område)', zorder=0)
+           edgecolor='#cccccc', label=_('Max (%s per område)') % spec['area_max'], zorder=0)
     for i, series in enumerate(spec['series']):
         offset = (i - (n - 1) / 2) * width
         positions = [x + offset for x in xs]
@@ -109,7 +116,7 @@ def _draw_bars(fig: Any, spec: Spec) -> None:
             ax.bar_label(bars, labels=[_fmt(v) for v in series['values']], padding=2)
     ax.set_xticks(list(xs), [_wrap(a) for a in spec['areas']], fontsize=8)
     ax.set_ylim(0, spec['area_max'] * 1.08)
-    ax.set_ylabel('Poäng')
+    ax.set_ylabel(_('Poäng'))
     ax.set_title(spec['title'], fontsize=11)
     ax.legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.22),
               ncol=min(n + 1, 3), frameon=False)
@@ -125,14 +132,14 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
     totals = [(x, p['total']) for x, p in zip(xs, points, strict=True)
               if p['total'] is not None]
     left.plot([x for x, _ in totals], [t for _, t in totals], marker='o',
-              color=COLOURS[0], label='Totalt')
+              color=COLOURS[0], label=_('Totalt'))
     for x, t in totals:
         left.annotate(_fmt(t), (x, t), textcoords='offset points', xytext=(0, 6),
                       ha='center', fontsize=8)
     left.set_ylim(0, spec['total_max'])
     left.set_xticks(xs, labels, fontsize=8)
     left.set_xlim(-0.5, len(xs) - 0.5)
-    left.set_title(f'Totalpoäng (max {spec["total_max"]})', fontsize=10)
+    left.set_title(_('Totalpoäng (max %s)') % spec['total_max'], fontsize=10)
     fig.suptitle(spec['title'], fontsize=11)
     if not has_areas:
         return  # only totals are known: no empty area panel
@@ -147,7 +154,7 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
     right.set_ylim(0, spec['area_max'])
     right.set_xticks(xs, labels, fontsize=8)
     right.set_xlim(-0.5, len(xs) - 0.5)
-    right.set_title(f'Områden (max {spec["area_max"]} per område)', fontsize=10)
+    right.set_title(_('Områden (max %s per område)') % spec['area_max'], fontsize=10)
     if right.lines:
         right.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.02, 1),
                      frameon=False)

@@ -251,6 +251,7 @@ class _View:
         kind = self.node['kind']
         spec: dict[str, Any] = {
             'kind': kind,
+            'language': self.builder.config.language,
             'areas': [a.label for a in catalogue.areas],
             'area_max': max((a.max for a in catalogue.areas), default=100),
             'total_max': catalogue.max,
