@@ -204,7 +204,7 @@ def test_the_project_builds_cleanly_with_every_builder(builder, make_app, tmp_pa
     assert warnings_of(app) == []
 
 
-@pytest.mark.parametrize('theme', ['classic', 'nature', 'pyramid'])
+@pytest.mark.parametrize('theme', ['furo', 'classic', 'nature'])
 def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None:
     from conftest import PROJECT
 
@@ -214,3 +214,5 @@ def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None
     assert warnings_of(app) == []
     page = (app.outdir / 'reports/karlskrona-2022/index.html').read_text(encoding='utf8')
     assert '497 / 800' in page and 'kompass.css' in page
+    municipality = (app.outdir / 'kommuner/karlskrona.html').read_text(encoding='utf8')
+    assert 'Karlskrona kommun</h1>' in municipality and 'Till meningen' in municipality
