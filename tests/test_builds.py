@@ -34,6 +34,7 @@ def test_totals_come_from_scores_across_documents(app) -> None:
     assert 'Anna Andersson, Bo Berg' in index
     # The previous evaluation is linked.
     assert 'href="../stad-2023/index.html"' in index
+    assert '>Stad 2023</a>' in index  # a draft with unscored criteria: no total
     area1 = _text(app.outdir / 'reports/ort-2024/omrade-1.html')
     assert '<strong>61</strong>' in area1  # the area box
     assert '11 / 20' in area1  # the colon-fenced score

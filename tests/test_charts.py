@@ -65,6 +65,7 @@ def test_html_has_svg_charts_with_alt_text(app) -> None:
             '2 Andra området 53,3') in profile_alt
     assert 'totalt 120 av 200' in profile_alt
     assert '3 med områdespoäng, 4 med totalpoäng' in html  # the caption
+    assert 'Ort 2021 (totalt 90)' in html  # the previous evaluation, a data row
 
 
 @pytest.mark.sphinx('latex', testroot='compare', freshenv=True)

@@ -154,10 +154,16 @@ class _View:
         if rec.status == 'draft':
             rows.append([_('Status'), _('Utkast')])
         if rec.previous:
+            previous = self.domain.summaries.get(rec.previous)
+            text = rec.previous
+            if previous is not None:
+                text = previous.label
+                if previous.total is not None:
+                    text += ' (' + _('totalt %d') % previous.total + ')'
             target = (
-                self.link(result.previous_docname, None, rec.previous)
+                self.link(result.previous_docname, None, text)
                 if result.previous_docname
-                else nodes.Text(rec.previous)
+                else nodes.Text(text)
             )
             rows.append([_('Föregående utvärdering'), target])
         return [build_table([30, 70], rows, classes=['kompass-header'])]
