@@ -168,3 +168,13 @@ def test_rebuild_that_writes_no_document_still_makes_the_pages(app, make_app) ->
     again.build()
     assert 'no targets are out of date' in again.status.getvalue()
     assert re.search(r'kompass-trend-\w+\.svg', _html(again, 'kommuner/hoganas.html'))
+
+
+@pytest.mark.sphinx('html', testroot='examples', freshenv=True,
+                    confoverrides={'kompass_municipalities': 'saknas.csv'})
+def test_an_unreadable_register_is_a_warning_not_a_crash(app) -> None:
+    app.build(force_all=True)
+    warnings = warnings_of(app)
+    assert len(warnings) == 1 + 3  # the register, and the problems that remain
+    assert warnings[0].startswith('{root}/saknas.csv:1: WARNING: cannot read the register')
+    assert warnings[0].endswith('[kompass.municipality]')

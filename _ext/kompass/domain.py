@@ -9,6 +9,7 @@ pages show a changed total and so must be written again.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -74,7 +75,7 @@ class KompassDomain(Domain):
         'aggregates': {},  # docname -> {scope: first line} of computed views
         # Global, rebuilt on every build:
         'catalogues': {},  # id -> Catalogue (loaded on builder-inited)
-        'catalogue_problems': [],
+        'catalogue_problems': [],  # and the register's, if it cannot be read
         'catalogue_digests': {},  # id -> digest the documents were read with
         'score_data': ScoreData((), (), ''),  # reports/scores.csv
         'score_data_path': '',
@@ -359,11 +360,18 @@ def load_data_on_init(app: Sphinx) -> None:
     data_path = Path(app.srcdir, app.config.kompass_score_data)
     domain.data['score_data'] = load_score_data(data_path, catalogues)
     domain.data['score_data_path'] = str(data_path)
+    domain.data['register'] = None
     if app.config.kompass_check_municipalities:
         register_path = Path(app.srcdir, app.config.kompass_municipalities or BUNDLED)
-        domain.data['register'] = load_register(register_path)
-    else:
-        domain.data['register'] = None
+        try:
+            domain.data['register'] = load_register(register_path)
+        except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+            domain.data['catalogue_problems'] = [*problems, logs.Problem(
+                logs.Kind.MUNICIPALITY,
+                f'cannot read the register of municipalities ({exc}); names are not '
+                'checked (expected a CSV with the columns code,name,county)',
+                f'{register_path}:1',
+            )]
     averages, average_problems = load_published_averages(
         Path(app.srcdir, app.config.kompass_published_averages), catalogues
     )

@@ -66,7 +66,10 @@ def add_evaluation_documents(app: Sphinx, config: Config) -> None:
     documents = list(config.latex_documents)
     targets = {doc[1] for doc in documents}
     for index in sorted(reports.glob('*/index.md')):
-        options = _options(index.read_text(encoding='utf-8'))
+        try:
+            options = _options(index.read_text(encoding='utf-8'))
+        except (OSError, UnicodeDecodeError):
+            continue  # the build itself reports an unreadable document
         if options is None:
             continue
         slug = index.parent.name
