@@ -124,3 +124,18 @@ def test_strict_build_fails_on_kompass_warnings(app) -> None:
     app.build(force_all=True)
     assert app.statuscode == 1
     assert len(warnings_of(app)) == len(PROBLEMS)
+
+
+def test_every_warning_subtype_is_tested_exactly() -> None:
+    """A new subtype cannot ship without an exact-warning test."""
+    import re
+
+    from kompass.logs import Kind
+    from test_examples import EXPECTED as EXAMPLES
+    from test_scoredata import EXPECTED as DATA
+
+    tested = {
+        m for line in [*PROBLEMS, *CATALOGUE, *DATA, *EXAMPLES]
+        for m in re.findall(r'\[kompass\.(\w+)\]$', line)
+    }
+    assert tested == {kind.value for kind in Kind}
