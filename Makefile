@@ -20,7 +20,7 @@ TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test tex-deps browser-deps clean \
-	scores diff new live
+	scores diff new live locales
 
 help:
 	@echo "Kommunkompassen – make targets"
@@ -32,6 +32,7 @@ help:
 	@echo "  make diff       score changes against BASE=<git revision> (default: merge base with main), as Markdown"
 	@echo "  make new        a new evaluation: make new MUNICIPALITY=Lund YEAR=2026"
 	@echo "  make live       live preview: edit a report, the browser reloads (http://127.0.0.1:8000)"
+	@echo "  make locales    update the label catalogues (_ext/kompass/locales) from the code"
 	@echo "  make text       plain-text output in $(BUILDDIR)/text"
 	@echo "  make clean      removes $(BUILDDIR)"
 	@echo "  make venv       (re)creates the Python environment in $(VENV)"
@@ -100,6 +101,16 @@ new: $(VENV_STAMP)
 live: $(VENV_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" $(BUILDDIR)/live --host 127.0.0.1 --port 8000 \
 	  --ignore "$(BUILDDIR)/*" --ignore ".venv/*" --ignore "tests/*" --ignore ".git/*" $(SPHINXOPTS)
+
+# Reader-facing labels: extract them from the code, merge into each language's
+# .po (translate the new entries there), and compile the .mo files.
+LOCALES := _ext/kompass/locales
+locales: $(VENV_STAMP)
+	$(VENV)/bin/pybabel -q extract -k _ --no-location --sort-output --project kompass \
+	  -o $(BUILDDIR)/kompass.pot _ext/kompass
+	$(VENV)/bin/pybabel -q update --ignore-obsolete --ignore-pot-creation-date -i $(BUILDDIR)/kompass.pot \
+	  -d $(LOCALES) -D kompass
+	$(VENV)/bin/pybabel -q compile -d $(LOCALES) -D kompass
 
 # Headless Chromium for the browser test (Debian's package; never a download).
 browser-deps:

@@ -2,8 +2,9 @@
 
 The reports are Swedish, so the message ids are the Swedish labels themselves:
 with ``language = 'sv'`` (or any language without a catalogue) they show as
-written. Another language adds ``locales/<lang>/LC_MESSAGES/kompass.po`` (and
-its compiled ``.mo``) beside this file; ``setup()`` registers the folder.
+written. Another language adds ``locales/<lang>/LC_MESSAGES/kompass.po`` beside
+this file (English ships); ``make locales`` brings every ``.po`` up to date with
+the code and compiles the ``.mo`` that ``setup()`` registers.
 """
 
 from __future__ import annotations

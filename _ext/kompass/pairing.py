@@ -18,7 +18,7 @@ from .tables import build_table
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-_TITLES = {'strengths': 'Styrkor', 'improvements': 'Förbättringsmöjligheter'}
+_TITLES = {'strengths': _('Styrkor'), 'improvements': _('Förbättringsmöjligheter')}
 
 
 def _is_list(node: nodes.Node | None, kind: str | None = None) -> bool:
@@ -65,7 +65,7 @@ class PairStrengthsImprovements(SphinxTransform):
             table = build_table(
                 [50] * len(boxes),
                 rows,
-                head=[_(_TITLES[b['kompass_list']]) for b in boxes],
+                head=[str(_TITLES[b['kompass_list']]) for b in boxes],
                 classes=['kompass-strengths-improvements', 'longtable'],
             )
             table.source, table.line = box.source, box.line
