@@ -40,10 +40,11 @@ def _enable_colon_fences(app: Sphinx, config: Config) -> None:
     """
     enabled = config.myst_enable_extensions
     if 'colon_fence' not in enabled:
-        if isinstance(enabled, set):
-            enabled.add('colon_fence')
-        else:
-            config.myst_enable_extensions = [*enabled, 'colon_fence']
+        # A new value, never the default mutated in place (it may be shared).
+        config.myst_enable_extensions = (
+            {*enabled, 'colon_fence'} if isinstance(enabled, set)
+            else [*enabled, 'colon_fence']
+        )
 
 
 STATIC_DIR = Path(__file__).parent / 'static'
