@@ -76,12 +76,14 @@ def test_mentions_link_to_pages_that_link_back(app) -> None:
     # The criterion of a score's motivation, and an explicit one.
     assert '1.2 Praktik' in _html(app, 'kommuner/nacka.html')
     assert '2.1 Samverkan' in _html(app, 'kommuner/vaxjo.html')
-    # A municipality known only from score data has a page, with its trend.
+    # A municipality known only from score data has a page, with its trend;
+    # "Höganäs kommun" and "Höganäs" are one municipality.
     hoganas = _html(app, 'kommuner/hoganas.html')
     assert 'Inte nämnd som gott exempel' in hoganas
     assert re.search(r'kompass-trend-\w+\.svg', hoganas)
     # No page for a municipality that is neither evaluated nor mentioned.
     assert not (Path(app.outdir) / 'kommuner/lund.html').exists()
+    assert not (Path(app.outdir) / 'kommuner/hoganas-kommun.html').exists()
 
 
 @pytest.mark.sphinx('html', testroot='examples', freshenv=True)

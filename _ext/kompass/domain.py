@@ -215,7 +215,9 @@ class KompassDomain(Domain):
                 'the report counts, this row is ignored',
                 f'{self.data["score_data_path"]}:{row.line}',
             ))
-        self.data['summaries'] = summaries(outcome.results, self.catalogues, rows)
+        self.data['summaries'] = self._canonical_names(
+            summaries(outcome.results, self.catalogues, rows)
+        )
         problems.extend(self._check_municipalities(outcome.results, rows, where))
         examples, found = self._place_examples(outcome.results)
         problems.extend(found)
@@ -244,6 +246,19 @@ class KompassDomain(Domain):
             cid: cat.digest for cid, cat in self.catalogues.items()
         }
         return changed, everything
+
+    def _canonical_names(self, found: dict[str, Summary]) -> dict[str, Summary]:
+        """"Karlskrona kommun" and "Karlskrona" are one municipality, one page."""
+        register = self.register
+        if register is None:
+            return found
+        out = {}
+        for slug, summary in found.items():
+            municipality = register.find(summary.municipality)
+            out[slug] = (
+                summary._replace(municipality=municipality.name) if municipality else summary
+            )
+        return out
 
     def _check_municipalities(
         self, results: dict[str, EvaluationResult], rows: list[Any], where: Any
