@@ -37,7 +37,9 @@ kompass_average_since = '2020-01-01'
 # --- sources (sphinxcontrib-bibtex): each report keeps its own .bib file -------
 bibtex_bibfiles = sorted(p.relative_to(HERE).as_posix() for p in HERE.glob('reports/*/*.bib'))
 bibtex_default_style = 'plain'
-bibtex_reference_style = 'author_year'
+# Numbered labels ([1]): author–year would print pybtex's English "n.d." for
+# documents without a year.
+bibtex_reference_style = 'label'
 
 # --- LaTeX / PDF ---------------------------------------------------------------
 latex_engine = 'pdflatex'
