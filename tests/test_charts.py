@@ -106,6 +106,22 @@ def test_two_clean_builds_give_identical_chart_files(make_app, rootdir, tmp_path
         assert b'<dc:date>' not in blob
 
 
+def test_two_clean_latex_builds_give_identical_pdf_charts(make_app, rootdir,
+                                                          tmp_path) -> None:
+    first = make_app('latex', srcdir=rootdir / 'test-compare',
+                     builddir=tmp_path / 'one', freshenv=True)
+    first.build(force_all=True)
+    second = next_app(make_app, first, 'latex', srcdir=rootdir / 'test-compare',
+                      builddir=tmp_path / 'two', freshenv=True)
+    second.build(force_all=True)
+    one = {p.name: p.read_bytes() for p in Path(first.outdir).glob('kompass-*-*.pdf')}
+    two = {p.name: p.read_bytes() for p in Path(second.outdir).glob('kompass-*-*.pdf')}
+    assert len(one) == 3
+    assert one == two
+    for blob in one.values():
+        assert b'/CreationDate' not in blob
+
+
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)
 def test_unchanged_charts_are_not_redrawn(app, make_app, monkeypatch) -> None:
     app.build()
