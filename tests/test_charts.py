@@ -46,10 +46,6 @@ def test_average_is_pinned_to_the_evaluations_date() -> None:
     assert since_2021.members == ('b-2022', 'c-2023', 't-2024')
 
 
-def _chart_files(outdir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in outdir.rglob('kompass-*-*.svg')}
-
-
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True)
 def test_html_has_svg_charts_with_alt_text(app) -> None:
     app.build(force_all=True)
@@ -92,34 +88,25 @@ def test_text_builders_carry_the_numbers(builder, make_app, rootdir, tmp_path) -
     assert not list(Path(app.outdir).rglob('kompass-*.svg'))
 
 
-def test_two_clean_builds_give_identical_chart_files(make_app, rootdir, tmp_path) -> None:
-    first = make_app('html', srcdir=rootdir / 'test-compare',
+@pytest.mark.parametrize(
+    ('builder', 'pattern', 'date_marker'),
+    [('html', 'kompass-*-*.svg', b'<dc:date>'), ('latex', 'kompass-*-*.pdf', b'/CreationDate')],
+)
+def test_two_clean_builds_give_identical_chart_files(
+    builder, pattern, date_marker, make_app, rootdir, tmp_path
+) -> None:
+    first = make_app(builder, srcdir=rootdir / 'test-compare',
                      builddir=tmp_path / 'one', freshenv=True)
     first.build(force_all=True)
-    second = next_app(make_app, first, 'html', srcdir=rootdir / 'test-compare',
+    second = next_app(make_app, first, builder, srcdir=rootdir / 'test-compare',
                       builddir=tmp_path / 'two', freshenv=True)
     second.build(force_all=True)
-    one, two = _chart_files(Path(first.outdir)), _chart_files(Path(second.outdir))
+    one = {p.name: p.read_bytes() for p in Path(first.outdir).rglob(pattern)}
+    two = {p.name: p.read_bytes() for p in Path(second.outdir).rglob(pattern)}
     assert len(one) == 3
     assert one == two
     for blob in one.values():
-        assert b'<dc:date>' not in blob
-
-
-def test_two_clean_latex_builds_give_identical_pdf_charts(make_app, rootdir,
-                                                          tmp_path) -> None:
-    first = make_app('latex', srcdir=rootdir / 'test-compare',
-                     builddir=tmp_path / 'one', freshenv=True)
-    first.build(force_all=True)
-    second = next_app(make_app, first, 'latex', srcdir=rootdir / 'test-compare',
-                      builddir=tmp_path / 'two', freshenv=True)
-    second.build(force_all=True)
-    one = {p.name: p.read_bytes() for p in Path(first.outdir).glob('kompass-*-*.pdf')}
-    two = {p.name: p.read_bytes() for p in Path(second.outdir).glob('kompass-*-*.pdf')}
-    assert len(one) == 3
-    assert one == two
-    for blob in one.values():
-        assert b'/CreationDate' not in blob
+        assert date_marker not in blob
 
 
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)

@@ -19,7 +19,7 @@ from sphinx.util.osutil import relative_uri
 from . import nodes as kn
 from .domain import KompassDomain, get_domain
 from .labels import _
-from .render import PAGE_BUILDERS, _View, municipality_docname
+from .render import PAGE_BUILDERS, _View, municipality_docname, reference
 from .tables import build_table
 
 if TYPE_CHECKING:
@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
 
 _MANIFEST = '.kompass-pages'
-
-
-def _link(builder: StandaloneHTMLBuilder, page: str, docname: str, anchor: str | None,
-          text: str) -> nodes.reference:
-    uri = builder.get_relative_uri(page, docname) + (f'#{anchor}' if anchor else '')
-    return nodes.reference('', text, internal=True, refuri=uri)
 
 
 def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
@@ -52,7 +46,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
         for s in evaluations:
             catalogue = domain.catalogues.get(s.criteria)
             label: Any = (
-                [nodes.paragraph('', '', _link(builder, page, s.docname, None, s.label))]
+                [nodes.paragraph('', '', reference(builder, page, s.docname, None, s.label))]
                 if s.docname else s.label
             )
             rows.append([
@@ -89,9 +83,9 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
         summary = domain.summaries.get(e.slug)
         rows.append([
             f'{e.mention.criterion} {e.criterion_title}',
-            [nodes.paragraph('', '', _link(builder, page, e.report_docname, None,
+            [nodes.paragraph('', '', reference(builder, page, e.report_docname, None,
                                            summary.label if summary else e.slug))],
-            [nodes.paragraph('', '', _link(builder, page, e.mention.docname,
+            [nodes.paragraph('', '', reference(builder, page, e.mention.docname,
                                            e.mention.anchor, _('Till meningen')))],
             [nodes.paragraph('', e.mention.sentence)],
         ])

@@ -32,6 +32,16 @@ if TYPE_CHECKING:
     from .scoring import EvaluationResult
 
 
+def reference(
+    builder: Builder, fromdocname: str, todocname: str, anchor: str | None, text: str
+) -> nodes.Node:
+    """A link that works in every builder, or plain text where it cannot."""
+    try:
+        return make_refnode(builder, fromdocname, todocname, anchor, nodes.Text(text))
+    except NoUri:  # e.g. a LaTeX document that does not include the target
+        return nodes.Text(text)
+
+
 #: Builders that write the generated municipality pages.
 PAGE_BUILDERS = frozenset({'html', 'dirhtml'})
 
@@ -127,13 +137,8 @@ class _View:
 
     # --- links -------------------------------------------------------------
     def link(self, todocname: str, anchor: str | None, text: str) -> nodes.Node:
-        """A link that works in every builder, or plain text where it cannot."""
-        try:
-            return make_refnode(
-                self.builder, self.docname, todocname, anchor, nodes.Text(text)
-            )
-        except NoUri:  # e.g. a LaTeX document that does not include the target
-            return nodes.Text(text)
+        """A link from this page (see :func:`reference`)."""
+        return reference(self.builder, self.docname, todocname, anchor, text)
 
     # --- views ---------------------------------------------------------------
     def header(self, result: EvaluationResult) -> list[nodes.Node]:
