@@ -25,21 +25,26 @@ class Municipality(NamedTuple):
     name: str
     #: The county, e.g. ``"Blekinge län"``.
     county: str
-
-    @property
-    def slug(self) -> str:
-        """``karlskrona``: the name of its page."""
-        return make_slug(self.name, None)
+    #: The official name readers see, e.g. ``"Lunds kommun"``, ``"Region Gotland"``.
+    official: str
+    #: The name in file names and slugs, e.g. ``"karlskrona"``; ``"haabo"`` for
+    #: Håbo, whose plain ASCII name would be Habo's.
+    slug: str
 
 
 class Register(NamedTuple):
     """Municipalities keyed by their lower-case name."""
 
     by_key: dict[str, Municipality]
+    #: The same, keyed by their lower-case official name.
+    by_official: dict[str, Municipality]
 
     def find(self, name: str) -> Municipality | None:
         """The municipality called *name* ("Burlöv", "Burlövs kommun", ...)."""
         key = name.strip().lower()
+        official = self.by_official.get(key)
+        if official is not None:
+            return official
         for suffix in (' kommun', ' stad'):
             key = key.removesuffix(suffix)
         found = self.by_key.get(key)
@@ -56,18 +61,28 @@ class Register(NamedTuple):
         return len(self.by_key)
 
 
+def official_name(name: str) -> str:
+    """``Lund`` -> ``Lunds kommun``: the genitive of Swedish place names (no
+    ``s`` after a vowel or s, x, z), for names the register does not know."""
+    if name[-1:].lower() in 'aeiouyåäösxz':
+        return f'{name} kommun'
+    return f'{name}s kommun'
+
+
 def load_register(path: Path) -> Register:
-    """Read a register CSV (``code,name,county``; ``#`` lines are comments)."""
+    """Read a register CSV (``code,name,county`` and optionally ``official``
+    and ``slug``; ``#`` lines are comments)."""
     with path.open(encoding='utf-8', newline='') as handle:
         lines = [line for line in handle if not line.startswith('#')]
-    rows = csv.DictReader(lines)
-    by_key = {
-        row['name'].strip().lower(): Municipality(
-            row['code'].strip(), row['name'].strip(), row['county'].strip()
+    by_key: dict[str, Municipality] = {}
+    for row in csv.DictReader(lines):
+        name = row['name'].strip()
+        by_key[name.lower()] = Municipality(
+            row['code'].strip(), name, row['county'].strip(),
+            (row.get('official') or '').strip() or official_name(name),
+            (row.get('slug') or '').strip() or make_slug(name, None),
         )
-        for row in rows
-    }
-    return Register(by_key)
+    return Register(by_key, {m.official.lower(): m for m in by_key.values()})
 
 
 def unknown_message(name: str, register: Register) -> str:
