@@ -142,12 +142,12 @@ def test_later_evaluations_never_change_an_earlier_chart(app, make_app) -> None:
     before = _profile_name(app)
     data = Path(app.srcdir) / 'reports/scores.csv'
     text = data.read_text(encoding='utf8')
-    data.write_text(text + 'next-2024,Nästa,2024,2024-05-02,mini,Senare,,,,,0,0,0\n',
+    data.write_text(text + 'nasta-2024,Nästa,2024,2024-05-02,mini,Senare,,,,,0,0,0\n',
                     encoding='utf8')
     later = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
     later.build()
     assert _profile_name(later) == before
-    data.write_text(text + 'prev-2024,Förra,2024,2024-04-30,mini,Tidigare,,,,,0,0,0\n',
+    data.write_text(text + 'forra-2024,Förra,2024,2024-04-30,mini,Tidigare,,,,,0,0,0\n',
                     encoding='utf8')
     earlier = next_app(make_app, later, 'html', srcdir=app.srcdir, freshenv=False)
     earlier.build()

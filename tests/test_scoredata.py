@@ -8,8 +8,8 @@ from conftest import warnings_of
 
 DATA = '{root}/reports/scores.csv'
 EXPECTED = [
-    f"{DATA}:3: WARNING: duplicate slug 'ok-2020'; first on line 2 [kompass.data]",
-    f'{DATA}:4: WARNING: 1.1: 25 is over the maximum 20 [kompass.data]',
+    f"{DATA}:3: WARNING: duplicate slug 'ort-2020'; first on line 2 [kompass.data]",
+    f'{DATA}:4: WARNING: 1.1: 25 is outside 0..20 [kompass.data]',
     f'{DATA}:5: WARNING: area 1 is 50, but its criteria add up to 30 [kompass.data]',
     f"{DATA}:6: WARNING: 1.1: 'elva' is not a whole number [kompass.data]",
     f"{DATA}:7: WARNING: unknown criteria catalogue 'okand'; known catalogues: "

@@ -149,7 +149,7 @@ def test_site_in_a_real_browser(server: str) -> None:
         page.click('a:has-text("Burlövs kommun")')
         page.wait_for_load_state('load')
         assert page.url.endswith('/kommuner/burlov.html')
-        assert page.locator('h1').inner_text() == 'Burlöv kommun'
+        assert page.locator('h1').inner_text() == 'Burlövs kommun'
         back = page.locator('a:has-text("Till meningen")').first
         back.click()
         page.wait_for_load_state('load')

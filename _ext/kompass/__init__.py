@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bibtex import setup_bibtex_fix
+from .chartfiles import setup_chartfiles
 from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __version__ = '0.1.0'
 
 #: Bump whenever the records or results stored in the environment change shape.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def _enable_colon_fences(app: Sphinx, config: Config) -> None:
@@ -100,6 +101,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_export(app)
     setup_latex(app)
     setup_bibtex_fix(app)
+    setup_chartfiles(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

@@ -96,12 +96,34 @@ class Catalogue:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records each mapping's line, for located warnings."""
+    """A safe loader that records each mapping's line, for located warnings,
+    and every key given twice in one mapping (YAML keeps only the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = key_node.value
+            if key in seen:
+                self.duplicates.append((key_node.start_mark.line + 1, key))
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
+
+
+def _parse(text: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The YAML document and the keys given twice (line, key)."""
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
 
 
 class _Checker:
@@ -223,7 +245,7 @@ def load_catalogue(path: Path) -> tuple[Catalogue, list[Problem]]:
     stem = path.stem
     try:
         raw_bytes = path.read_bytes()
-        data = yaml.load(raw_bytes.decode('utf-8'), Loader=_LineLoader)  # noqa: S506
+        data, duplicates = _parse(raw_bytes.decode('utf-8'))
     except (OSError, UnicodeDecodeError) as exc:
         check.warn(1, f'cannot read catalogue: {exc}')
         return Catalogue(stem, stem, str(path), usable=False), check.problems
@@ -233,6 +255,14 @@ def load_catalogue(path: Path) -> tuple[Catalogue, list[Problem]]:
         reason = getattr(exc, 'problem', None) or str(exc)
         check.warn(line, f'catalogue is not valid YAML: {reason}')
         return Catalogue(stem, stem, str(path), usable=False), check.problems
+    except RecursionError:
+        check.warn(1, 'catalogue is nested too deeply to be read')
+        return Catalogue(stem, stem, str(path), usable=False), check.problems
+    except ValueError as exc:  # e.g. an integer with more digits than Python reads
+        check.warn(1, f'catalogue has a value that cannot be read: {exc}')
+        return Catalogue(stem, stem, str(path), usable=False), check.problems
+    for line, key in duplicates:
+        check.warn(line, f'key {key!r} is given twice in one mapping (YAML keeps the last)')
     digest = hashlib.sha1(raw_bytes).hexdigest()
     if not isinstance(data, dict):
         check.warn(1, 'a catalogue must be a mapping with id, title and areas')

@@ -165,8 +165,10 @@ def draw(spec: Spec, fmt: str) -> bytes:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
+    # Labels are data: "$...$" in a name is text, never mathtext.
     rc: Any = {'svg.hashsalt': 'kompass', 'svg.fonttype': 'path', 'pdf.fonttype': 42,
-          'font.family': 'DejaVu Sans', 'hatch.linewidth': 0.6}
+               'font.family': 'DejaVu Sans', 'hatch.linewidth': 0.6,
+               'text.parse_math': False}
     with mpl.rc_context(rc):
         fig = Figure(figsize=(9, 4.6) if spec['kind'] == 'trend' else (8, 4.8),
                      layout='constrained')

@@ -57,7 +57,7 @@ def from_result(result: EvaluationResult, catalogue: Catalogue) -> Summary:
         if all(c.id in result.points for c in area.criteria)
     }
     return Summary(
-        rec.slug, rec.municipality or rec.slug, rec.year, rec.date, catalogue.id,
+        result.slug, rec.municipality or result.slug, rec.year, rec.date, catalogue.id,
         {c: s.points or 0 for c, s in result.points.items()},
         complete_areas,
         result.total if not result.unscored else None,

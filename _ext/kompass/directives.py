@@ -7,7 +7,6 @@ where a computed view goes.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,17 +15,41 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as kn
+from . import values
 from .domain import EVALUATION_SCOPE, SITE_SCOPE, get_domain
 from .logs import Kind, Problem
-from .records import AreaRecord, EvaluationRecord, ScoreRecord
+from .records import AreaRecord, ChartRecord, EvaluationRecord, ScoreRecord, ViewRecord
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
-_WHOLE = re.compile(r'[+-]?\d+')
-_ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
 _STATUSES = ('final', 'draft')
+#: An option line of a directive: ``:name: value`` (fields) or ``name: value``
+#: (inside MyST's ``---`` YAML block).
+_FIELD = re.compile(r':([\w-]+):')
+_YAML_KEY = re.compile(r'([\w-]+)\s*:')
+
+
+def repeated_options(block_text: str) -> list[str]:
+    """Option names given more than once in a directive's text (MyST keeps
+    only the last value, silently). Reads only the option lines at the top."""
+    lines = block_text.splitlines()[1:]
+    names: list[str] = []
+    if lines and lines[0].strip() == '---':
+        for line in lines[1:]:
+            if line.strip() == '---':
+                break
+            match = _YAML_KEY.match(line)
+            if match and not line[:1].isspace():
+                names.append(match.group(1))
+    else:
+        for line in lines:
+            match = _FIELD.match(line.strip())
+            if match is None:
+                break
+            names.append(match.group(1))
+    return sorted({n for n in names if names.count(n) > 1})
 
 
 class _KompassDirective(SphinxDirective):
@@ -36,6 +59,14 @@ class _KompassDirective(SphinxDirective):
         get_domain(self.env).add_problem(
             self.env.docname, Problem(kind, message, (self.env.docname, self.lineno))
         )
+
+    def check_repeated_options(self) -> None:
+        for name in repeated_options(self.block_text):
+            self.problem(
+                Kind.OPTION,
+                f'{self.name} option :{name}: is given more than once (only the last '
+                'value would count)',
+            )
 
     def placeholder(self, cls: type[nodes.Element], **attrs: object) -> nodes.Element:
         node = cls('', **attrs)
@@ -47,14 +78,22 @@ class _KompassDirective(SphinxDirective):
         raw = self.options.get(option)
         if raw is None:
             return None
-        text = raw.strip()
-        if not _WHOLE.fullmatch(text):
+        try:
+            return values.whole_number(raw)
+        except values.BadValue as exc:
             self.problem(
                 Kind.SCORE if option == 'points' else Kind.OPTION,
-                f'{what} :{option}: {text!r} is not a whole number',
+                f'{what} :{option}: {exc}',
             )
             return None
-        return int(text)
+
+    def run(self) -> list[nodes.Node]:
+        self.check_repeated_options()
+        return self.declare()
+
+    def declare(self) -> list[nodes.Node]:
+        """Record what the directive declares; return its nodes."""
+        raise NotImplementedError
 
 
 class EvaluationDirective(_KompassDirective):
@@ -70,7 +109,7 @@ class EvaluationDirective(_KompassDirective):
         'status': directives.unchanged,
     }
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         for required in ('municipality', 'year', 'criteria'):
             if not (self.options.get(required) or '').strip():
                 self.problem(
@@ -79,12 +118,16 @@ class EvaluationDirective(_KompassDirective):
                 )
         municipality = (self.options.get('municipality') or '').strip() or None
         criteria = (self.options.get('criteria') or '').strip() or None
+        year = self._year()
+        date = self._date()
+        if year is not None and date is not None and not date.startswith(f'{year}-'):
+            self.problem(Kind.OPTION, f'evaluation :date: {date} is not in :year: {year}')
         record = EvaluationRecord(
             docname=self.env.docname,
             line=self.lineno,
             municipality=municipality,
-            year=self._year(),
-            date=self._date(),
+            year=year,
+            date=date,
             criteria=criteria,
             evaluators=tuple(
                 name.strip()
@@ -106,26 +149,20 @@ class EvaluationDirective(_KompassDirective):
         raw = (self.options.get('year') or '').strip()
         if not raw:
             return None
-        if not re.fullmatch(r'\d{4}', raw):
-            self.problem(
-                Kind.OPTION, f'evaluation :year: {raw!r} is not a four-digit year'
-            )
+        try:
+            return values.year(raw)
+        except values.BadValue as exc:
+            self.problem(Kind.OPTION, f'evaluation :year: {exc}')
             return None
-        return int(raw)
 
     def _date(self) -> str | None:
         raw = (self.options.get('date') or '').strip()
         if not raw:
             return None
         try:
-            if not _ISO_DATE.fullmatch(raw):
-                raise ValueError
-            return dt.date.fromisoformat(raw).isoformat()
-        except ValueError:
-            self.problem(
-                Kind.OPTION,
-                f'evaluation :date: {raw!r} is not an ISO date (YYYY-MM-DD)',
-            )
+            return values.iso_date(raw)
+        except values.BadValue as exc:
+            self.problem(Kind.OPTION, f'evaluation :date: {exc}')
             return None
 
     def _status(self) -> str:
@@ -146,7 +183,7 @@ class AreaDirective(_KompassDirective):
     optional_arguments = 1
     option_spec: ClassVar[OptionSpec] = {'stated': directives.unchanged}
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         area = self.arguments[0].strip() if self.arguments else ''
         if not area:
             self.problem(Kind.OPTION, 'area box without an area id (e.g. "{area} 1")')
@@ -164,7 +201,7 @@ class ScoreDirective(_KompassDirective):
     has_content = True
     option_spec: ClassVar[OptionSpec] = {'points': directives.unchanged}
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         criterion = self.arguments[0].strip() if self.arguments else ''
         if not criterion:
             self.problem(Kind.SCORE, 'score without a criterion id (e.g. "{score} 1.1")')
@@ -179,10 +216,19 @@ class ScoreDirective(_KompassDirective):
             points = self.whole_number('points', f'score {criterion}')
 
         anchor = self._anchor(criterion)
+        section = self._section()
+        heading = ''
+        if section is not None:
+            if criterion:
+                # Good examples in this section count for this criterion.
+                section.setdefault(kn.CRITERION_ATTRIBUTE, criterion)
+            titles = [c for c in section.children if isinstance(c, nodes.title)]
+            heading = titles[0].astext() if titles else ''
         get_domain(self.env).add_score(
-            ScoreRecord(self.env.docname, self.lineno, criterion, points, anchor)
+            ScoreRecord(self.env.docname, self.lineno, criterion, points, anchor, heading)
         )
         box = nodes.container(classes=['kompass-score'])
+        box[kn.CRITERION_ATTRIBUTE] = criterion
         self.set_source_info(box)
         # The anchor rides on the placeholder, which becomes a target when
         # rendered (LaTeX labels targets, not containers).
@@ -193,6 +239,14 @@ class ScoreDirective(_KompassDirective):
         if self.content:
             box += self.parse_content_to_nodes()
         return [box]
+
+    def _section(self) -> nodes.section | None:
+        """The section the directive stands in (MyST's and docutils' state
+        machines both know the node they are appending to)."""
+        parent = getattr(self.state_machine, 'node', None)
+        while parent is not None and not isinstance(parent, nodes.section):
+            parent = parent.parent
+        return parent
 
     def _anchor(self, criterion: str) -> str:
         base = nodes.make_id(f'poang-{criterion}') or 'poang'
@@ -209,7 +263,7 @@ class _ListDirective(_KompassDirective):
     has_content = True
     kind = ''
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         box = nodes.container(classes=[f'kompass-{self.kind}'])
         box['kompass_list'] = self.kind
         self.set_source_info(box)
@@ -232,9 +286,9 @@ class ImprovementsDirective(_ListDirective):
 class ScoreOverviewDirective(_KompassDirective):
     """``{score-overview}``: all points of the evaluation, by area."""
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
-        domain.add_overview(self.env.docname, self.lineno, 'score overview')
+        domain.add_view(ViewRecord(self.env.docname, self.lineno, 'score overview'))
         domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
         return [self.placeholder(kn.score_overview)]
 
@@ -245,7 +299,7 @@ class CriteriaCatalogueDirective(_KompassDirective):
     optional_arguments = 1
     option_spec: ClassVar[OptionSpec] = {'criteria': directives.unchanged}
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         wanted = (
             (self.arguments[0] if self.arguments else '')
             or self.options.get('criteria', '')
@@ -274,7 +328,7 @@ class ScoreChartDirective(_KompassDirective):
         'evaluation': directives.unchanged,
     }
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         kind = (self.options.get('kind') or 'areas').strip()
         if kind not in CHART_KINDS:
             self.problem(
@@ -289,15 +343,16 @@ class ScoreChartDirective(_KompassDirective):
         # rest (averages, history), so they are rewritten when anything changes.
         scope = EVALUATION_SCOPE if kind == 'areas' and not slug else SITE_SCOPE
         domain.note_aggregate(self.env.docname, scope, self.lineno)
+        domain.add_chart(ChartRecord(self.env.docname, self.lineno, kind, slug))
         if not slug:
-            domain.add_overview(self.env.docname, self.lineno, 'score chart')
+            domain.add_view(ViewRecord(self.env.docname, self.lineno, 'score chart'))
         return [self.placeholder(kn.score_chart, kind=kind, evaluation=slug)]
 
 
 class EvaluationIndexDirective(_KompassDirective):
     """``{evaluation-index}``: every evaluation with area scores and total."""
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
         return [self.placeholder(kn.evaluation_index)]
 
@@ -305,7 +360,7 @@ class EvaluationIndexDirective(_KompassDirective):
 class GoodExamplesDirective(_KompassDirective):
     """``{good-examples}``: the index of every good example."""
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
         return [self.placeholder(kn.good_examples_index)]
 
@@ -313,7 +368,7 @@ class GoodExamplesDirective(_KompassDirective):
 class MunicipalityIndexDirective(_KompassDirective):
     """``{municipality-index}``: the municipalities that have a page."""
 
-    def run(self) -> list[nodes.Node]:
+    def declare(self) -> list[nodes.Node]:
         get_domain(self.env).note_aggregate(self.env.docname, SITE_SCOPE, self.lineno)
         return [self.placeholder(kn.municipality_index)]
 

@@ -1,48 +1,68 @@
 """Cross-document data: the records of every document, and what they add up to.
 
-The domain follows ``sphinx.ext.todo``'s and sphinxcontrib-bibtex's pattern:
-per-document records that ``clear_doc`` purges and ``merge_domaindata`` merges
-for exactly the documents a parallel reader read; derived results rebuilt from
-scratch after reading (``env-updated``), which also tells Sphinx which other
-pages show a changed total and so must be written again.
+The domain follows ``sphinx.ext.todo``'s and sphinxcontrib-bibtex's pattern.
+Three kinds of data, kept apart:
+
+* **per document** (:data:`PER_DOC`): the records each document's directives
+  declared, which ``clear_doc`` purges and ``merge_domaindata`` merges for
+  exactly the documents a parallel reader read;
+* **inputs** (:class:`Inputs`): the data files (catalogues, score data,
+  register), read anew on every build at ``builder-inited``, before parallel
+  readers fork;
+* **derived** (:class:`Derived`): results rebuilt from scratch after reading
+  (``env-updated``), which also tell Sphinx which other pages show a changed
+  total and so must be written again.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from sphinx.domains import Domain
 
 from . import logs
 from .catalogue import Catalogue, load_catalogues
 from .comparison import Summary, summaries
-from .records import AreaRecord, EvaluationRecord, ScoreRecord
+from .records import (
+    AreaRecord,
+    ChartRecord,
+    EvaluationRecord,
+    MentionRecord,
+    ScoreRecord,
+    ViewRecord,
+)
 from .register import BUNDLED, Register, load_register, unknown_message
 from .scoredata import (
+    DataRow,
     PublishedAverage,
     ScoreData,
     load_published_averages,
     load_score_data,
 )
 from .scoring import EvaluationResult, compute, find_folder, orphan
+from .values import ascii_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Set
+    from collections.abc import Iterator, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-    from .examples import MentionRecord
 
 #: Scopes of pages that show computed data.
 EVALUATION_SCOPE = 'evaluation'  # shows its own evaluation (boxes, overview)
 SITE_SCOPE = 'site'  # shows every evaluation (indexes)
 
-_PER_DOC = (
-    'evaluations', 'scores', 'areas', 'overviews', 'mentions', 'problems', 'aggregates',
+#: Per-document data: key -> {docname: [record, ...]}.
+PER_DOC = (
+    'evaluations', 'scores', 'areas', 'views', 'charts', 'mentions', 'problems',
+    'aggregates',
 )
+
+_T = TypeVar('_T')
 
 
 class Example(NamedTuple):
@@ -58,70 +78,125 @@ class Example(NamedTuple):
     criterion_title: str
 
 
+class Inputs(NamedTuple):
+    """The data files, read on every build (``builder-inited``)."""
+
+    catalogues: dict[str, Catalogue]
+    #: Problems of the catalogues and of the register.
+    problems: tuple[logs.Problem, ...]
+    score_data: ScoreData
+    #: Where the score data file is, as warnings name it.
+    score_data_path: str
+    published: tuple[PublishedAverage, ...]
+    published_problems: tuple[logs.Problem, ...]
+    #: The register of municipalities, or None when names are not checked.
+    register: Register | None
+
+    def slug_base(self, municipality: str) -> str:
+        """A municipality's name in slugs: the register's, else its ASCII form
+        (without a trailing "kommun" or "stad")."""
+        found = self.register.find(municipality) if self.register else None
+        if found is not None:
+            return found.slug
+        name = municipality.strip()
+        for suffix in (' kommun', ' stad'):
+            if name.lower().endswith(suffix):
+                name = name[:-len(suffix)]
+        return ascii_name(name)
+
+
+EMPTY_INPUTS = Inputs({}, (), ScoreData((), (), ''), '', (), (), None)
+
+
+@dataclass
+class Derived:
+    """Everything computed from the records and inputs after reading."""
+
+    #: Results keyed by evaluation folder.
+    results: dict[str, EvaluationResult] = field(default_factory=dict)
+    #: Every evaluation (reports and data rows) keyed by slug.
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    #: Mentions placed in their evaluation and criterion.
+    examples: list[Example] = field(default_factory=list)
+    #: Evaluation folder -> what pages showing it depend on.
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    #: What every comparing view depends on (score data, settings, examples).
+    data_fingerprint: str = ''
+    #: Catalogue id -> digest of the file the documents were read with.
+    catalogue_digests: dict[str, str] = field(default_factory=dict)
+    #: Municipality name -> the docname of its generated page (``kommuner/lund``).
+    pages: dict[str, str] = field(default_factory=dict)
+
+
 class KompassDomain(Domain):
     """Holds every evaluation, score and area box, keyed by document."""
 
     name = 'kompass'
     label = 'Kommunkompassen'
-    data_version = 1
-    initial_data = {
-        # Per document (purged and merged by docname):
-        'evaluations': {},  # docname -> [EvaluationRecord]
-        'scores': {},  # docname -> [ScoreRecord]
-        'areas': {},  # docname -> [AreaRecord]
-        'overviews': {},  # docname -> [(line, what)] of views of the folder's evaluation
-        'mentions': {},  # docname -> [MentionRecord] of good examples
-        'problems': {},  # docname -> [Problem] found while reading
-        'aggregates': {},  # docname -> {scope: first line} of computed views
-        # Global, rebuilt on every build:
-        'catalogues': {},  # id -> Catalogue (loaded on builder-inited)
-        'catalogue_problems': [],  # and the register's, if it cannot be read
-        'catalogue_digests': {},  # id -> digest the documents were read with
-        'score_data': ScoreData((), (), ''),  # reports/scores.csv
-        'score_data_path': '',
-        'published_averages': (),  # PublishedAverage rows
-        'published_problems': (),
-        'results': {},  # evaluation folder -> EvaluationResult
-        'summaries': {},  # slug -> Summary (reports and data rows)
-        'examples': [],  # Example: mentions with their evaluation and criterion
-        'register': None,  # Register of municipalities, or None when not checked
-        'fingerprints': {},  # evaluation folder -> fingerprint
-        'data_fingerprint': '',  # score data and settings the views were made with
+    #: Bump whenever a record, :class:`Inputs` or :class:`Derived` changes shape
+    #: (``tests/test_env_shape.py`` fails until you do).
+    data_version = 2
+    initial_data: dict[str, Any] = {
+        **{key: {} for key in PER_DOC},
+        'inputs': EMPTY_INPUTS,
+        'derived': Derived(),
     }
 
     # --- typed accessors ---------------------------------------------------
     @property
+    def inputs(self) -> Inputs:
+        return cast('Inputs', self.data['inputs'])
+
+    @property
+    def derived(self) -> Derived:
+        return cast('Derived', self.data['derived'])
+
+    @property
     def catalogues(self) -> dict[str, Catalogue]:
-        return cast('dict[str, Catalogue]', self.data['catalogues'])
-
-    @property
-    def results(self) -> dict[str, EvaluationResult]:
-        return cast('dict[str, EvaluationResult]', self.data['results'])
-
-    @property
-    def summaries(self) -> dict[str, Summary]:
-        return cast('dict[str, Summary]', self.data['summaries'])
-
-    @property
-    def published_averages(self) -> tuple[PublishedAverage, ...]:
-        return cast('tuple[PublishedAverage, ...]', self.data['published_averages'])
+        return self.inputs.catalogues
 
     @property
     def register(self) -> Register | None:
-        return cast('Register | None', self.data['register'])
+        return self.inputs.register
+
+    @property
+    def published_averages(self) -> tuple[PublishedAverage, ...]:
+        return self.inputs.published
+
+    @property
+    def results(self) -> dict[str, EvaluationResult]:
+        return self.derived.results
+
+    @property
+    def summaries(self) -> dict[str, Summary]:
+        return self.derived.summaries
 
     @property
     def examples(self) -> list[Example]:
-        return cast('list[Example]', self.data['examples'])
+        return self.derived.examples
 
-    @property
-    def score_data(self) -> ScoreData:
-        return cast('ScoreData', self.data['score_data'])
-
-    def records(self, key: str) -> Iterable[Any]:
-        """Every record of one kind (``'scores'``, ``'areas'``, ...) of all documents."""
+    def _records(self, key: str, kind: type[_T]) -> Iterator[_T]:
         for items in self.data[key].values():
             yield from items
+
+    def evaluations(self) -> Iterator[EvaluationRecord]:
+        return self._records('evaluations', EvaluationRecord)
+
+    def scores(self) -> Iterator[ScoreRecord]:
+        return self._records('scores', ScoreRecord)
+
+    def areas(self) -> Iterator[AreaRecord]:
+        return self._records('areas', AreaRecord)
+
+    def charts(self) -> Iterator[ChartRecord]:
+        return self._records('charts', ChartRecord)
+
+    def mentions(self) -> Iterator[MentionRecord]:
+        return self._records('mentions', MentionRecord)
+
+    def aggregates(self) -> dict[str, dict[str, int]]:
+        """Docname -> {scope: first line} of the pages that show computed data."""
+        return cast('dict[str, dict[str, int]]', self.data['aggregates'])
 
     # --- recording while reading -------------------------------------------
     def _add(self, key: str, docname: str, item: Any) -> None:
@@ -136,9 +211,12 @@ class KompassDomain(Domain):
     def add_area(self, record: AreaRecord) -> None:
         self._add('areas', record.docname, record)
 
-    def add_overview(self, docname: str, line: int, what: str) -> None:
+    def add_view(self, record: ViewRecord) -> None:
         """Record a view that needs its folder's evaluation (else: orphan)."""
-        self._add('overviews', docname, (line, what))
+        self._add('views', record.docname, record)
+
+    def add_chart(self, record: ChartRecord) -> None:
+        self._add('charts', record.docname, record)
 
     def add_mention(self, record: MentionRecord) -> None:
         self._add('mentions', record.docname, record)
@@ -152,13 +230,13 @@ class KompassDomain(Domain):
 
     # --- purge and merge -----------------------------------------------------
     def clear_doc(self, docname: str) -> None:
-        for key in _PER_DOC:
+        for key in PER_DOC:
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         # A parallel reader's data still holds every unchanged document; take
         # only the documents that reader read.
-        for key in _PER_DOC:
+        for key in PER_DOC:
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -171,81 +249,84 @@ class KompassDomain(Domain):
 
     def report_docname(self, slug: str) -> str | None:
         """The index document of the evaluation report called *slug*."""
-        for result in self.results.values():
-            if result.slug == slug:
-                return result.record.docname
-        return None
+        summary = self.summaries.get(slug)
+        return summary.docname if summary is not None else None
 
     def recompute(self, env: BuildEnvironment) -> tuple[set[str], bool]:
-        """Rebuild results from all records.
+        """Rebuild the derived data from all records and inputs.
 
         Returns the evaluation folders whose results changed, and whether data
-        every view depends on (score data, settings) changed.
+        every comparing view depends on (score data, settings) changed.
         """
         srcdir = Path(env.srcdir)
+        inputs = self.inputs
 
         def where(docname: str, line: int) -> str:
             return f'{env.doc2path(docname).relative_to(srcdir).as_posix()}:{line}'
 
-        data = self.score_data
+        data = inputs.score_data
         outcome = compute(
-            self.records('evaluations'),
-            self.records('scores'),
-            self.records('areas'),
-            self.catalogues,
-            other_slugs=[row.slug for row in data.rows],
-            where=where,
+            self.evaluations(), self.scores(), self.areas(), inputs.catalogues,
+            other_slugs=[row.slug for row in data.rows], where=where,
+            slug_base=inputs.slug_base,
         )
-        problems = list(self.data['catalogue_problems'])
-        problems.extend(data.problems)
-        problems.extend(self.data['published_problems'])
-        problems.extend(self.records('problems'))
+        problems = [*inputs.problems, *data.problems, *inputs.published_problems]
+        problems.extend(self._records('problems', logs.Problem))
         problems.extend(outcome.problems)
-        report_slugs = {r.slug: r for r in outcome.results.values()}
-        rows = []
-        for row in data.rows:
-            report = report_slugs.get(row.slug)
+        rows = self._rows_without_reports(outcome.results, data.rows, problems, where)
+        found = summaries(outcome.results, inputs.catalogues, rows)
+        problems.extend(self._check_municipalities(outcome.results, rows))
+        examples = self._place_examples(outcome.results, problems)
+        for docname, views in self.data['views'].items():
+            if find_folder(docname, outcome.results) is None:
+                problems.extend(orphan(v.what, docname, v.line) for v in views)
+        problems.extend(self._check_charts(found))
+        logs.emit_all(problems)
+
+        before = self.derived
+        fingerprints = {
+            folder: result.fingerprint(inputs.catalogues.get(result.catalogue or ''))
+            for folder, result in outcome.results.items()
+        }
+        changed = {
+            f for f in fingerprints.keys() | before.fingerprints.keys()
+            if fingerprints.get(f) != before.fingerprints.get(f)
+        }
+        data_fingerprint = hashlib.sha1(repr((
+            data.digest, inputs.published, env.config.kompass_average_since, examples,
+        )).encode()).hexdigest()
+        canonical = self._canonical_names(found)
+        self.data['derived'] = Derived(
+            results=outcome.results,
+            summaries=canonical,
+            examples=examples,
+            fingerprints=fingerprints,
+            data_fingerprint=data_fingerprint,
+            catalogue_digests={cid: cat.digest for cid, cat in inputs.catalogues.items()},
+            pages=self._page_names(canonical, examples),
+        )
+        return changed, data_fingerprint != before.data_fingerprint
+
+    def _rows_without_reports(
+        self, results: dict[str, EvaluationResult], rows: tuple[DataRow, ...],
+        problems: list[logs.Problem], where: Any,
+    ) -> list[DataRow]:
+        """Data rows that are not also a report (the report counts)."""
+        reports = {r.slug: r for r in results.values()}
+        kept = []
+        for row in rows:
+            report = reports.get(row.slug)
             if report is None:
-                rows.append(row)
+                kept.append(row)
                 continue
             problems.append(logs.Problem(
                 logs.Kind.DATA,
                 f'slug {row.slug!r} is also a report '
                 f'({where(report.record.docname, report.record.line)}); '
                 'the report counts, this row is ignored',
-                f'{self.data["score_data_path"]}:{row.line}',
+                f'{self.inputs.score_data_path}:{row.line}',
             ))
-        self.data['summaries'] = self._canonical_names(
-            summaries(outcome.results, self.catalogues, rows)
-        )
-        problems.extend(self._check_municipalities(outcome.results, rows, where))
-        examples, found = self._place_examples(outcome.results)
-        problems.extend(found)
-        self.data['examples'] = examples
-        for docname, lines in self.data['overviews'].items():
-            if find_folder(docname, outcome.results) is None:
-                problems.extend(orphan(what, docname, n) for n, what in lines)
-        logs.emit_all(problems)
-
-        fingerprints = {
-            folder: result.fingerprint(self.catalogues.get(result.catalogue or ''))
-            for folder, result in outcome.results.items()
-        }
-        old = self.data['fingerprints']
-        changed = {f for f in fingerprints.keys() | old.keys()
-                   if fingerprints.get(f) != old.get(f)}
-        data_fingerprint = repr((
-            data.digest, self.published_averages, env.config.kompass_average_since,
-            self.examples,
-        ))
-        everything = data_fingerprint != self.data['data_fingerprint']
-        self.data['data_fingerprint'] = data_fingerprint
-        self.data['results'] = outcome.results
-        self.data['fingerprints'] = fingerprints
-        self.data['catalogue_digests'] = {
-            cid: cat.digest for cid, cat in self.catalogues.items()
-        }
-        return changed, everything
+        return kept
 
     def _canonical_names(self, found: dict[str, Summary]) -> dict[str, Summary]:
         """"Karlskrona kommun" and "Karlskrona" are one municipality, one page."""
@@ -261,7 +342,7 @@ class KompassDomain(Domain):
         return out
 
     def _check_municipalities(
-        self, results: dict[str, EvaluationResult], rows: list[Any], where: Any
+        self, results: dict[str, EvaluationResult], rows: list[DataRow]
     ) -> list[logs.Problem]:
         """Evaluations and data rows must name registered municipalities."""
         register = self.register
@@ -281,18 +362,16 @@ class KompassDomain(Domain):
                 problems.append(logs.Problem(
                     logs.Kind.MUNICIPALITY,
                     f'municipality {unknown_message(row.municipality, register)}',
-                    f'{self.data["score_data_path"]}:{row.line}',
+                    f'{self.inputs.score_data_path}:{row.line}',
                 ))
         return problems
 
     def _place_examples(
-        self, results: dict[str, EvaluationResult]
-    ) -> tuple[list[Example], list[logs.Problem]]:
+        self, results: dict[str, EvaluationResult], problems: list[logs.Problem]
+    ) -> list[Example]:
         """Give each mention its evaluation; check its criterion there."""
         examples: list[Example] = []
-        problems: list[logs.Problem] = []
-        mentions = sorted(self.records('mentions'), key=lambda m: (m.docname, m.line))
-        for mention in mentions:
+        for mention in sorted(self.mentions(), key=lambda m: (m.docname, m.line)):
             folder = find_folder(mention.docname, results)
             if folder is None:
                 problems.append(orphan('good example', mention.docname, mention.line))
@@ -317,15 +396,46 @@ class KompassDomain(Domain):
                 mention, result.slug, result.record.docname, catalogue.id, area.id,
                 criterion.title,
             ))
-        return examples, problems
+        return examples
+
+    def _check_charts(self, found: dict[str, Summary]) -> list[logs.Problem]:
+        """A chart's ``:evaluation:`` must name a known evaluation."""
+        return [
+            logs.Problem(
+                logs.Kind.CHART,
+                f'chart :evaluation: {chart.evaluation!r} is not a known evaluation '
+                '(the slug of a report folder or of a row in the score data)',
+                (chart.docname, chart.line),
+            )
+            for chart in self.charts()
+            if chart.evaluation and chart.evaluation not in found
+        ]
+
+    def _page_names(
+        self, found: dict[str, Summary], examples: list[Example]
+    ) -> dict[str, str]:
+        """A page for each municipality with an evaluation or a mention, named
+        by its slug (Habo and Håbo apart); names that the register does not
+        check and that make the same slug get a number each."""
+        names = {s.municipality for s in found.values()}
+        names |= {e.mention.municipality for e in examples}
+        if self.register is not None:
+            names = {n for n in names if self.register.find(n) is not None}
+        pages: dict[str, str] = {}
+        taken: set[str] = set()
+        for name in sorted(names):
+            base = f'kommuner/{self.inputs.slug_base(name) or "kommun"}'
+            page, n = base, 1
+            while page in taken:
+                n += 1
+                page = f'{base}-{n}'
+            taken.add(page)
+            pages[name] = page
+        return pages
 
     def municipalities_with_pages(self) -> list[str]:
         """Names of municipalities that have an evaluation or a mention."""
-        names = {s.municipality for s in self.summaries.values()}
-        names |= {e.mention.municipality for e in self.examples}
-        if self.register is not None:
-            names = {n for n in names if self.register.find(n) is not None}
-        return sorted(names)
+        return sorted(self.derived.pages)
 
     def docs_showing(self, folders: Set[str], everything: bool = False) -> set[str]:
         """Pages whose computed views depend on the evaluations in *folders*
@@ -333,9 +443,9 @@ class KompassDomain(Domain):
         if not folders and not everything:
             return set()
         shown: set[str] = set()
-        for docname, scopes in self.data['aggregates'].items():
-            nearest = find_folder(docname, folders | set(self.results))
-            if everything or SITE_SCOPE in scopes or nearest in folders:
+        known = folders | self.results.keys()
+        for docname, scopes in self.aggregates().items():
+            if everything or SITE_SCOPE in scopes or find_folder(docname, known) in folders:
                 shown.add(docname)
         return shown
 
@@ -343,19 +453,13 @@ class KompassDomain(Domain):
         """Documents to re-read because a catalogue they use changed."""
         if not catalogue_ids:
             return set()
-        folders = {
-            rec.folder
-            for rec in self.records('evaluations')
-            if rec.criteria in catalogue_ids
-        }
+        folders = {rec.folder for rec in self.evaluations() if rec.criteria in catalogue_ids}
         docs = set()
         for key in ('evaluations', 'scores', 'areas', 'aggregates'):
             for docname in self.data[key]:
                 if find_folder(docname, folders) is not None:
                     docs.add(docname)
-        docs.update(
-            d for d, scopes in self.data['aggregates'].items() if SITE_SCOPE in scopes
-        )
+        docs.update(d for d, scopes in self.aggregates().items() if SITE_SCOPE in scopes)
         return docs
 
 
@@ -364,34 +468,39 @@ def get_domain(env: BuildEnvironment) -> KompassDomain:
     return cast('KompassDomain', env.get_domain('kompass'))
 
 
-def load_data_on_init(app: Sphinx) -> None:
-    """builder-inited: read ``criteria/`` and the score data anew, so every
-    build checks them (and parallel readers, forked later, share them)."""
-    folder = Path(app.srcdir, app.config.kompass_criteria_dir)
-    catalogues, problems = load_catalogues(folder)
-    domain = get_domain(app.env)
-    domain.data['catalogues'] = catalogues
-    domain.data['catalogue_problems'] = problems
-    data_path = Path(app.srcdir, app.config.kompass_score_data)
-    domain.data['score_data'] = load_score_data(data_path, catalogues)
-    domain.data['score_data_path'] = str(data_path)
-    domain.data['register'] = None
-    if app.config.kompass_check_municipalities:
-        register_path = Path(app.srcdir, app.config.kompass_municipalities or BUNDLED)
+def load_inputs(srcdir: Path, config: Any) -> Inputs:
+    """Read the catalogues, the register and the score data; never raises."""
+    catalogues, problems = load_catalogues(Path(srcdir, config.kompass_criteria_dir))
+    register = None
+    if config.kompass_check_municipalities:
+        register_path = Path(srcdir, config.kompass_municipalities or BUNDLED)
         try:
-            domain.data['register'] = load_register(register_path)
+            register = load_register(register_path)
         except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
-            domain.data['catalogue_problems'] = [*problems, logs.Problem(
+            problems.append(logs.Problem(
                 logs.Kind.MUNICIPALITY,
                 f'cannot read the register of municipalities ({exc}); names are not '
                 'checked (expected a CSV with the columns code,name,county)',
                 f'{register_path}:1',
-            )]
+            ))
+    inputs = EMPTY_INPUTS._replace(catalogues=catalogues, register=register)
+    data_path = Path(srcdir, config.kompass_score_data)
     averages, average_problems = load_published_averages(
-        Path(app.srcdir, app.config.kompass_published_averages), catalogues
+        Path(srcdir, config.kompass_published_averages), catalogues
     )
-    domain.data['published_averages'] = averages
-    domain.data['published_problems'] = average_problems
+    return inputs._replace(
+        problems=tuple(problems),
+        score_data=load_score_data(data_path, catalogues, inputs.slug_base),
+        score_data_path=str(data_path),
+        published=averages,
+        published_problems=average_problems,
+    )
+
+
+def load_data_on_init(app: Sphinx) -> None:
+    """builder-inited: read the data files anew, so every build checks them
+    (and parallel readers, forked later, share them)."""
+    get_domain(app.env).data['inputs'] = load_inputs(Path(app.srcdir), app.config)
 
 
 def outdated_by_catalogues(
@@ -400,7 +509,7 @@ def outdated_by_catalogues(
 ) -> list[str]:
     """env-get-outdated: re-read the reports whose catalogue file changed."""
     domain = get_domain(env)
-    before = domain.data['catalogue_digests']
+    before = domain.derived.catalogue_digests
     now = {cid: cat.digest for cid, cat in domain.catalogues.items()}
     changed_ids = {c for c in before.keys() | now.keys() if before.get(c) != now.get(c)}
     return sorted(domain.docs_using_catalogues(changed_ids))

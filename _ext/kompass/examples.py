@@ -9,7 +9,7 @@ the domain, so indexes and municipality pages can list and link back to it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -17,6 +17,8 @@ from sphinx.util.docutils import SphinxRole
 
 from .domain import get_domain
 from .logs import Kind, Problem
+from .nodes import CRITERION_ATTRIBUTE
+from .records import MentionRecord
 from .register import unknown_message
 
 if TYPE_CHECKING:
@@ -24,23 +26,6 @@ if TYPE_CHECKING:
 
 _EXPLICIT = re.compile(r'^(?P<text>.+?)\s*<(?P<target>[^<>]+)>$', re.S)
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9"”])')
-
-
-class MentionRecord(NamedTuple):
-    """One good-example mention."""
-
-    docname: str
-    line: int
-    #: The municipality's registered name (or the name as written if unknown).
-    municipality: str
-    #: Its code in the register, if found.
-    code: str | None
-    #: The criterion id, if known.
-    criterion: str | None
-    #: The node id of the mention, for links back to it.
-    anchor: str
-    #: The sentence the mention stands in.
-    sentence: str
 
 
 class good_example(nodes.inline):  # noqa: N801
@@ -68,25 +53,17 @@ class GoodExampleRole(SphinxRole):
 
 
 def _enclosing_criterion(node: nodes.Node) -> str | None:
-    """The criterion of the ``{score}`` the node is in, or of its section."""
+    """The criterion of the ``{score}`` the node is in, or of the section a
+    ``{score}`` marked (see ``directives.ScoreDirective``)."""
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, nodes.container) and 'kompass-score' in parent['classes']:
-            return _score_criterion(parent)
-        if isinstance(parent, nodes.section):
-            for child in parent.children:
-                if isinstance(child, nodes.container) and 'kompass-score' in child['classes']:
-                    return _score_criterion(child)
-            return None
+        if isinstance(parent, (nodes.container, nodes.section)):
+            criterion = parent.get(CRITERION_ATTRIBUTE)
+            if criterion:
+                return str(criterion)
+            if isinstance(parent, nodes.section):
+                return None
         parent = parent.parent
-    return None
-
-
-def _score_criterion(box: nodes.Element) -> str | None:
-    for child in box.children:
-        criterion = child.get('criterion') if isinstance(child, nodes.Element) else None
-        if criterion:
-            return str(criterion)
     return None
 
 

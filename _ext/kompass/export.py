@@ -49,12 +49,12 @@ def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
     """The export as plain data (also what ``make diff`` compares)."""
     register = domain.register
     results = {r.slug: r for r in domain.results.values()}
-    data_path = Path(domain.data['score_data_path'])
+    data_path = Path(domain.inputs.score_data_path)
     data_file = (
         data_path.relative_to(srcdir).as_posix()
         if data_path.is_relative_to(srcdir) else data_path.as_posix()
     )
-    rows = {row.slug: row for row in domain.score_data.rows}
+    rows = {row.slug: row for row in domain.inputs.score_data.rows}
     evaluations = []
     for slug, summary in sorted(domain.summaries.items()):
         catalogue = domain.catalogues.get(summary.criteria)
@@ -81,7 +81,7 @@ def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
                 for cid, score in result.points.items()
             }
             stated = {
-                box.area: box.stated for box in domain.records('areas')
+                box.area: box.stated for box in domain.areas()
                 if box.stated is not None
                 and find_folder(box.docname, domain.results) == rec.folder
             }

@@ -1,30 +1,36 @@
-"""One PDF per evaluation: LaTeX documents found from the reports, and a title
-page in the spirit of SKR's cover (Kommunkompassen, Analys av <kommun>, the
-date, the evaluators, SKR)."""
+"""One PDF per evaluation: a LaTeX document for each report the domain holds,
+with a title page in the spirit of SKR's cover (Kommunkompassen, Analys av
+<kommun>, the date, the evaluators, SKR).
+
+The documents come from the parsed ``{evaluation}`` records after reading, not
+from the files on disk: only a report whose folder is its slug (lower-case
+ASCII, checked by ``scoring.py``) gets one, so a folder's name never reaches
+LaTeX's Makefile or a shell; every value that reaches LaTeX is escaped.
+"""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+import posixpath
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.util.i18n import format_date
+from sphinx.util.template import LaTeXRenderer
 from sphinx.util.texescape import escape
 
-from .domain import get_domain
+from .domain import KompassDomain, get_domain
 from .labels import _
+from .register import official_name
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-_FENCE = re.compile(
-    r'^(?P<fence>`{3,}|:{3,})\{evaluation\}[^\n]*\n(?P<body>.*?)^(?P=fence)\s*$',
-    re.M | re.S,
-)
-_OPTION = re.compile(r'^:(?P<name>[\w-]+):[ \t]*(?P<value>.*)$', re.M)
+    from .scoring import EvaluationResult
 
-MONTHS = ('januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli',
-          'augusti', 'september', 'oktober', 'november', 'december')
+TEMPLATES = Path(__file__).parent / 'templates'
 
 #: Put in ``latex_elements['maketitle']``: the evaluation's title page where
 #: there is one for this PDF, Sphinx's own elsewhere.
@@ -34,104 +40,112 @@ MAKETITLE = (
 )
 
 
-def swedish_date(iso: str) -> str:
-    """``2022-08-16`` -> ``16 augusti 2022``."""
-    year, month, day = (int(part) for part in iso.split('-'))
-    return f'{day} {MONTHS[month - 1]} {year}'
+class EvaluationDocument(NamedTuple):
+    """The LaTeX document (one PDF) of one evaluation report."""
+
+    result: EvaluationResult
+    #: ``karlskrona-2022.tex``
+    target: str
+    #: ``Analys av Karlskrona kommun`` (plain text, not yet escaped).
+    title: str
 
 
-def _options(text: str) -> dict[str, str] | None:
-    match = _FENCE.search(text)
-    if match is None:
-        return None
-    return {m['name']: m['value'].strip() for m in _OPTION.finditer(match['body'])}
+def official(domain: KompassDomain, municipality: str) -> str:
+    """``Karlskrona`` -> ``Karlskrona kommun``, ``Gotland`` -> ``Region Gotland``."""
+    found = domain.register.find(municipality) if domain.register else None
+    if found is not None:
+        return found.official
+    lowered = municipality.lower()
+    if lowered.endswith((' kommun', ' stad')) or lowered.startswith('region '):
+        return municipality
+    return official_name(municipality)
 
 
-def document_title(municipality: str) -> str:
-    """``Analys av Karlskrona kommun`` (names already ending in kommun/stad kept)."""
-    if municipality.lower().endswith((' kommun', ' stad')):
-        return _('Analys av %s') % municipality
-    return _('Analys av %s kommun') % municipality
+def document_title(official_name: str) -> str:
+    """``Analys av Karlskrona kommun``."""
+    return _('Analys av %s') % official_name
 
 
-def add_evaluation_documents(app: Sphinx, config: Config) -> None:
-    """config-inited: a LaTeX document per report folder, found on disk.
+def evaluation_documents(domain: KompassDomain, config: Config) -> list[EvaluationDocument]:
+    """A document for every report folder ``<reports>/<slug>/`` whose name is its slug."""
+    found = []
+    for result in sorted(domain.results.values(), key=lambda r: r.slug):
+        rec = result.record
+        if not result.named or rec.docname != f'{rec.folder}/index':
+            continue
+        if posixpath.dirname(rec.folder) != config.kompass_reports_dir.strip('/'):
+            continue
+        title = document_title(official(domain, rec.municipality or result.slug))
+        found.append(EvaluationDocument(result, f'{result.slug}.tex', title))
+    return found
 
-    Runs before Sphinx compares configurations, and gives the same list for
-    the same reports, so it never forces a rebuild by itself.
+
+def title_page(document: EvaluationDocument, config: Config) -> str:
+    """The LaTeX of *document*'s title page, from ``templates/titlepage.tex_t``."""
+    rec = document.result.record
+    date = ''
+    if rec.date:
+        date = format_date('%-d %B %Y', date=dt.date.fromisoformat(rec.date),
+                           language=config.language or 'en')
+    elif rec.year:
+        date = str(rec.year)
+    renderer = LaTeXRenderer([str(TEMPLATES)], latex_engine=config.latex_engine)
+    return renderer.render('titlepage.tex_t', {
+        'heading': 'Kommunkompassen',
+        'title': document.title,
+        'date': date,
+        'evaluators_label': _('Utvärderare'),
+        'evaluators': ', '.join(rec.evaluators),
+        'publisher': 'Sveriges Kommuner och Regioner',
+    })
+
+
+class EvaluationLaTeXBuilder(LaTeXBuilder):
+    """Sphinx's LaTeX builder, plus one document per evaluation report.
+
+    Sphinx reads ``latex_documents`` only when writing starts, after every
+    report was read; this adds the reports' documents at that moment.
     """
-    if not config.kompass_pdf_per_evaluation:
-        return
-    reports = Path(app.srcdir, config.kompass_reports_dir)
-    documents = list(config.latex_documents)
-    targets = {doc[1] for doc in documents}
-    for index in sorted(reports.glob('*/index.md')):
-        try:
-            options = _options(index.read_text(encoding='utf-8'))
-        except (OSError, UnicodeDecodeError):
-            continue  # the build itself reports an unreadable document
-        if options is None:
-            continue
-        slug = index.parent.name
-        if f'{slug}.tex' in targets:
-            continue
-        municipality = options.get('municipality') or slug
-        evaluators = options.get('evaluators') or config.author
-        startdoc = index.relative_to(app.srcdir).with_suffix('').as_posix()
-        documents.append(
-            (startdoc, f'{slug}.tex', document_title(municipality), evaluators, 'manual')
-        )
-    config.latex_documents = documents
-    if 'maketitle' not in config.latex_elements:
+
+    def init_document_data(self) -> None:
+        super().init_document_data()
+        self.kompass_documents: list[EvaluationDocument] = []
+        if not self.config.kompass_pdf_per_evaluation:
+            return
+        targets = {entry[1] for entry in self.document_data}
+        engine = self.config.latex_engine
+        for document in evaluation_documents(get_domain(self.env), self.config):
+            if document.target in targets:
+                continue  # the project configured this one itself
+            rec = document.result.record
+            # Sphinx puts title and author into LaTeX as they are: escape them.
+            author = ', '.join(rec.evaluators) or self.config.author
+            self.document_data.append((
+                rec.docname, document.target, escape(document.title, engine),
+                escape(author, engine), 'manual', False,
+            ))
+            self.titles.append((rec.folder, document.title))
+            self.kompass_documents.append(document)
+
+    def finish(self) -> None:
+        super().finish()
+        for document in self.kompass_documents:
+            # Not .tex: LaTeX's Makefile compiles every *.tex as a document.
+            name = f'kompass-title-{document.target.removesuffix(".tex")}.ltx'
+            Path(self.outdir, name).write_text(
+                title_page(document, self.config) + '\n', encoding='utf-8'
+            )
+
+
+def set_title_page(app: Sphinx, config: Config) -> None:
+    """config-inited: use the evaluation's title page where there is one (a
+    fixed value, so the configuration compares equal from run to run)."""
+    if config.kompass_pdf_per_evaluation and 'maketitle' not in config.latex_elements:
         config.latex_elements = {**config.latex_elements, 'maketitle': MAKETITLE}
 
 
-def write_title_pages(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: a title page for each evaluation's LaTeX document."""
-    if exception is not None or app.builder.format != 'latex':
-        return
-    domain = get_domain(app.env)
-    engine = app.config.latex_engine
-    by_doc = {r.record.docname: r for r in domain.results.values()}
-    for startdoc, target, *_rest in app.config.latex_documents:
-        result = by_doc.get(startdoc)
-        if result is None:
-            continue
-        rec = result.record
-        lines = [
-            r'\begin{titlepage}',
-            r'\centering\sffamily',
-            r'\vspace*{3cm}',
-            r'{\fontsize{36}{42}\selectfont\bfseries Kommunkompassen\par}',
-            r'\vspace{1.5cm}',
-            r'{\LARGE ' + escape(document_title(rec.municipality or rec.slug), engine)
-            + r'\par}',
-            r'\vspace{1cm}',
-        ]
-        if rec.date:
-            lines.append(r'{\Large ' + escape(swedish_date(rec.date), engine) + r'\par}')
-        elif rec.year:
-            lines.append(r'{\Large ' + str(rec.year) + r'\par}')
-        if rec.evaluators:
-            lines += [
-                r'\vspace{2cm}',
-                r'{\large ' + escape(_('Utvärderare'), engine) + r'\par}',
-                r'\vspace{0.3cm}',
-                r'{\large ' + escape(', '.join(rec.evaluators), engine) + r'\par}',
-            ]
-        lines += [
-            r'\vfill',
-            r'{\Large Sveriges Kommuner och Regioner\par}',
-            r'\end{titlepage}',
-            '',
-        ]
-        # Not .tex: Sphinx's LaTeX Makefile compiles every *.tex as a document.
-        name = 'kompass-title-' + target.removesuffix('.tex') + '.ltx'
-        Path(app.outdir, name).write_text('\n'.join(lines), encoding='utf-8')
-
-
 def setup_latex(app: Sphinx) -> None:
-    """Register the settings and handlers for per-evaluation PDFs."""
+    """Register the settings, and the LaTeX builder that adds the reports' PDFs."""
     app.add_config_value(
         'kompass_pdf_per_evaluation', True, '', types=frozenset({bool}),
         description='Add a LaTeX document (one PDF) for every report folder.',
@@ -140,5 +154,5 @@ def setup_latex(app: Sphinx) -> None:
         'kompass_reports_dir', 'reports', 'env', types=frozenset({str}),
         description='Folder (relative to the source folder) of the report folders.',
     )
-    app.connect('config-inited', add_evaluation_documents)
-    app.connect('build-finished', write_title_pages)
+    app.add_builder(EvaluationLaTeXBuilder, override=True)
+    app.connect('config-inited', set_title_page)

@@ -62,6 +62,18 @@ class Kind(Enum):
     EXAMPLE = 'example'
     """A good example without a criterion (no enclosing score, none named)."""
 
+    FOLDER = 'folder'
+    """A report folder whose name is not the slug of the evaluation it holds
+    (FORMAT.md: the municipality in lower-case ASCII and the year). Such a
+    folder gets no PDF of its own."""
+
+    CHART = 'chart'
+    """A chart that names an unknown evaluation, or that could not be drawn."""
+
+    PAGE = 'page'
+    """A hand-written page where the extension would generate one (for example
+    ``kommuner/<name>.md``): the hand-written page is kept, nothing is generated."""
+
 
 #: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
 #: for data files outside the documents.

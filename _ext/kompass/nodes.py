@@ -13,13 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.errors import ExtensionError
 
-from . import charts
+from . import charts, logs
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
+
+
+#: The attribute a ``{score}`` sets on its box and on its section: the
+#: criterion that good examples standing there are counted for.
+CRITERION_ATTRIBUTE = 'kompass_criterion'
 
 
 class kompass_placeholder(nodes.General, nodes.Element):  # noqa: N801
@@ -70,36 +76,67 @@ PLACEHOLDERS = (
 
 class kompass_chart(nodes.General, nodes.Element):  # noqa: N801
     """A drawn chart: ``spec`` (the data) and ``alt``. Its visitors draw the
-    file for the builder's format on demand, as sphinx.ext.graphviz does."""
+    file for the builder's format on demand, as sphinx.ext.graphviz does.
+    ``imgpath`` (optional) is the image folder relative to the page, for pages
+    that Sphinx does not write itself (municipality pages)."""
 
 
 def _skip(self: nodes.NodeVisitor, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def visit_chart_html(self: HTML5Translator, node: kompass_chart) -> None:
-    folder = Path(self.builder.outdir, self.builder.imagedir)
-    name, _ = charts.ensure_file(node['spec'], folder, 'svg')
-    self.body.append(
-        f'<img src="{self.builder.imgpath}/{name}" alt="{escape(node["alt"])}" '
-        'class="kompass-chart" />'
+def _unrendered(self: nodes.NodeVisitor, node: nodes.Element) -> None:
+    # render.py replaces every placeholder before writing; one that reaches a
+    # writer is a bug that would silently drop content.
+    raise ExtensionError(
+        f'kompass: placeholder {type(node).__name__!r} reached the writer unrendered '
+        f'({node.source}:{node.line})'
     )
+
+
+def _draw(node: kompass_chart, folder: Path, fmt: str) -> str | None:
+    """Draw the chart (or find it drawn); on failure warn at its directive."""
+    try:
+        name, _ = charts.ensure_file(node['spec'], folder, fmt)
+    except Exception as exc:  # noqa: BLE001 - any drawing failure is a warning
+        logs.emit(logs.Problem(
+            logs.Kind.CHART,
+            f'the chart could not be drawn ({type(exc).__name__}: {exc}); '
+            'its numbers are in its text alternative',
+            f'{node.source}:{node.line}' if node.source else 'kompass',
+        ))
+        return None
+    return name
+
+
+def visit_chart_html(self: HTML5Translator, node: kompass_chart) -> None:
+    name = _draw(node, Path(self.builder.outdir, self.builder.imagedir), 'svg')
+    if name is None:
+        self.body.append(f'<p class="kompass-chart-missing">{escape(node["alt"])}</p>')
+    else:
+        self.body.append(
+            f'<img src="{node.get("imgpath") or self.builder.imgpath}/{name}" alt="{escape(node["alt"])}" '
+            'class="kompass-chart" />'
+        )
     raise nodes.SkipNode
 
 
 def visit_chart_latex(self: LaTeXTranslator, node: kompass_chart) -> None:
-    name, _ = charts.ensure_file(node['spec'], Path(self.builder.outdir), 'pdf')
-    self.body.append(
-        f'\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{name}}}\n'
-    )
+    name = _draw(node, Path(self.builder.outdir), 'pdf')
+    if name is None:
+        self.body.append('\n' + self.encode(node['alt']) + '\n')
+    else:
+        self.body.append(
+            f'\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{name}}}\n'
+        )
     raise nodes.SkipNode
 
 
 def setup_nodes(app: Sphinx) -> None:
-    """Register the placeholders with a skipping visitor for every format, and
-    the chart node with visitors that draw it."""
+    """Register the placeholders with a visitor that fails loudly for every
+    format, and the chart node with visitors that draw it."""
     visitors = {
-        fmt: (_skip, None)
+        fmt: (_unrendered, None)
         for fmt in ('html', 'latex', 'text', 'man', 'texinfo')
     }
     for node_class in PLACEHOLDERS:

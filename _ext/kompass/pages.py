@@ -4,29 +4,56 @@ A page for each municipality with an evaluation (report or data row) or a
 good-example mention: its evaluations with totals, the trend chart when there
 are two or more, and every mention of it with a link back to the sentence.
 Pages are made from the environment on each build, so they are never stale;
-pages of municipalities no longer mentioned are deleted.
+pages of municipalities no longer mentioned are deleted. A hand-written page
+at a generated page's path wins: it is never overwritten, and a warning says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from . import nodes as kn
+from . import logs
 from .domain import KompassDomain, get_domain
 from .labels import _
-from .render import PAGE_BUILDERS, _View, municipality_docname, reference
+from .siteviews import PAGE_BUILDERS, municipality_docname
 from .tables import build_table
+from .views import chart_figure, chart_of, reference
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
+
+    from .chartspec import Chart
 
 _MANIFEST = '.kompass-pages'
+
+
+def page_title(domain: KompassDomain, name: str) -> str:
+    """``Lunds kommun``: the municipality's official name where it is known."""
+    found = domain.register.find(name) if domain.register else None
+    return found.official if found is not None else _('%s kommun') % name
+
+
+def municipality_chart(domain: KompassDomain, config: Config, name: str) -> Chart | None:
+    """The trend chart of a municipality's page, when it has two or more
+    evaluations with the catalogue of its latest."""
+    evaluations = sorted(
+        (s for s in domain.summaries.values() if s.municipality == name),
+        key=lambda s: (s.sort_date, s.slug),
+    )
+    if not evaluations:
+        return None
+    latest = evaluations[-1]
+    if sum(1 for s in evaluations if s.criteria == latest.criteria) < 2:
+        return None
+    return chart_of(domain, config, 'trend', latest.slug, domain.derived.pages[name])
 
 
 def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
@@ -59,17 +86,17 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
             head=[_('Utvärdering'), _('Datum'), _('Kriterier'), _('Totalt'), _('Källa')],
             classes=['kompass-index'],
         )
-        latest = evaluations[-1]
-        if sum(1 for s in evaluations if s.criteria == latest.criteria) >= 2:
-            chart = kn.score_chart('', kind='trend', evaluation=latest.slug)
-            for figure in _View(domain, builder, chart, page).render():
-                # A container, not a figure: figure numbers exist only while
-                # documents are written, and a rebuild may write none.
-                box = nodes.container(classes=['kompass-figure'])
-                for child in figure.children:
-                    box += (nodes.paragraph('', '', *child.children, classes=['caption'])
-                            if isinstance(child, nodes.caption) else child)
-                body += box
+        chart = municipality_chart(domain, builder.config, name)
+        if chart is not None:
+            imgpath = relative_uri(builder.get_target_uri(page), builder.imagedir)
+            figure = chart_figure(chart, builder, imgpath)
+            # A container, not a figure: figure numbers exist only while
+            # documents are written, and a rebuild may write none.
+            box = nodes.container(classes=['kompass-figure'])
+            for child in figure.children:
+                box += (nodes.paragraph('', '', *child.children, classes=['caption'])
+                        if isinstance(child, nodes.caption) else child)
+            body += box
     else:
         body += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
 
@@ -84,9 +111,9 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
         rows.append([
             f'{e.mention.criterion} {e.criterion_title}',
             [nodes.paragraph('', '', reference(builder, page, e.report_docname, None,
-                                           summary.label if summary else e.slug))],
+                                               summary.label if summary else e.slug))],
             [nodes.paragraph('', '', reference(builder, page, e.mention.docname,
-                                           e.mention.anchor, _('Till meningen')))],
+                                               e.mention.anchor, _('Till meningen')))],
             [nodes.paragraph('', e.mention.sentence)],
         ])
     body += build_table(
@@ -105,23 +132,32 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
     domain = get_domain(app.env)
     made: list[str] = []
     for name in domain.municipalities_with_pages():
-        page = municipality_docname(name)
-        # The chart visitor places images relative to the page being written.
-        builder.imgpath = relative_uri(builder.get_target_uri(page), builder.imagedir)
+        page = municipality_docname(domain, name)
+        if page in app.env.found_docs:
+            logs.emit(logs.Problem(
+                logs.Kind.PAGE,
+                f'this hand-written page is where the page of {name} would be generated; '
+                'it is kept and no page is generated (rename it to get the generated one)',
+                (page, 1),
+            ))
+            continue
         body = _page_body(domain, builder, name, page)
         fragment = builder.render_partial(body)['fragment']
-        title = _('%s kommun') % name
+        title = page_title(domain, name)
         made.append(page)
-        yield page, {'title': title, 'body': f'<h1>{title}</h1>\n{fragment}'}, 'page.html'
-    _remove_stale_pages(Path(builder.outdir), builder, made)
+        yield page, {
+            'title': title, 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
+        }, 'page.html'
+    _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
 
 
 def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder,
-                        made: list[str]) -> None:
-    """Delete the pages of municipalities that no longer have one."""
+                        made: list[str], documents: set[str]) -> None:
+    """Delete the pages of municipalities that no longer have one (never the
+    output of a document, such as a hand-written page at that path)."""
     manifest = outdir / 'kommuner' / _MANIFEST
     before = set(manifest.read_text(encoding='utf-8').split()) if manifest.is_file() else set()
-    for page in sorted(before - set(made)):
+    for page in sorted(before - set(made) - documents):
         stale = Path(builder.get_outfilename(page))
         if stale.is_file():
             stale.unlink()

@@ -1,15 +1,22 @@
-"""Immutable records of what the directives declared, each with its origin.
+"""Immutable records of what the directives and roles declared, each with its origin.
 
 Records carry their docname and line, so purging a document, merging parallel
-readers' data and locating warnings need nothing else.
+readers' data and locating warnings need nothing else. They are what the
+environment stores per document (see ``domain.py``); their field names are part
+of the environment's shape (``tests/test_env_shape.py``).
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
-import unicodedata
 from typing import NamedTuple
+
+from .values import make_slug
+
+__all__ = [
+    'AreaRecord', 'ChartRecord', 'EvaluationRecord', 'MentionRecord', 'ScoreRecord',
+    'ViewRecord', 'folder_chain', 'make_slug',
+]
 
 
 class EvaluationRecord(NamedTuple):
@@ -38,7 +45,11 @@ class EvaluationRecord(NamedTuple):
 
     @property
     def slug(self) -> str:
-        """The folder's name, or one made from municipality and year at the root."""
+        """The folder's name, or one made from municipality and year at the root.
+
+        Only a slug that :func:`scoring.compute` accepted (the folder's name is
+        the slug of municipality and year) ever becomes a file name.
+        """
         if self.folder:
             return posixpath.basename(self.folder)
         return make_slug(self.municipality or 'utvardering', self.year)
@@ -55,6 +66,9 @@ class ScoreRecord(NamedTuple):
     points: int | None
     #: The node id of the score, for links from the overview.
     anchor: str
+    #: The title of the section the score stands in (the report's own name
+    #: for the sub-area), or '' when it stands outside a titled section.
+    heading: str
 
 
 class AreaRecord(NamedTuple):
@@ -67,15 +81,43 @@ class AreaRecord(NamedTuple):
     stated: int | None
 
 
-def make_slug(municipality: str, year: int | None) -> str:
-    """``Karlskrona``, 2022 -> ``karlskrona-2022`` (å, ä -> a, ö -> o)."""
-    ascii_name = (
-        unicodedata.normalize('NFKD', municipality.lower())
-        .encode('ascii', 'ignore')
-        .decode('ascii')
-    )
-    name = re.sub(r'[^a-z0-9]+', '-', ascii_name).strip('-')
-    return f'{name}-{year}' if year is not None else name
+class MentionRecord(NamedTuple):
+    """A ``{good-example}`` role: a municipality named as a good example."""
+
+    docname: str
+    line: int
+    #: The municipality's registered name (or the name as written if unknown).
+    municipality: str
+    #: Its code in the register, if found.
+    code: str | None
+    #: The criterion id, if known.
+    criterion: str | None
+    #: The node id of the mention, for links back to it.
+    anchor: str
+    #: The sentence the mention stands in.
+    sentence: str
+
+
+class ChartRecord(NamedTuple):
+    """A ``{score-chart}`` directive: which chart a page shows, so charts can be
+    drawn ahead of writing and stale chart files removed after it."""
+
+    docname: str
+    line: int
+    #: ``areas``, ``profile`` or ``trend``.
+    kind: str
+    #: The ``:evaluation:`` slug, or '' for the folder's evaluation.
+    evaluation: str
+
+
+class ViewRecord(NamedTuple):
+    """A view that shows the evaluation of its folder (an overview, a chart),
+    so that one outside every evaluation folder is warned about."""
+
+    docname: str
+    line: int
+    #: What it is, in a warning: ``score overview``, ``score chart``.
+    what: str
 
 
 def folder_chain(docname: str) -> list[str]:

@@ -11,7 +11,7 @@ import difflib
 from pathlib import Path
 from typing import NamedTuple
 
-from .records import make_slug
+from .values import make_slug
 
 BUNDLED = Path(__file__).parent / 'data' / 'kommuner.csv'
 

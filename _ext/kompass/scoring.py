@@ -7,21 +7,27 @@ documents, read in any order or by parallel workers, adds up the same.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import posixpath
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from .catalogue import Catalogue
 from .logs import Kind, Problem
 from .records import AreaRecord, EvaluationRecord, ScoreRecord, folder_chain
+from .values import ascii_name, did_you_mean
 
 
 class EvaluationResult(NamedTuple):
     """One evaluation's computed scores."""
 
     record: EvaluationRecord
+    #: The evaluation's slug: made from municipality and year (FORMAT.md), so
+    #: it is always lower-case ASCII, whatever the folder is called.
+    slug: str
+    #: Whether the folder's name is that slug; only then does it get a PDF.
+    named: bool
     #: Id of the catalogue the scores were checked against, if usable.
     catalogue: str | None
     #: The valid score of each scored criterion.
@@ -34,16 +40,15 @@ class EvaluationResult(NamedTuple):
     #: Docname of the previous evaluation's report, if it is a report here.
     previous_docname: str | None
 
-    @property
-    def slug(self) -> str:
-        return self.record.slug
-
     def fingerprint(self, catalogue: Catalogue | None) -> str:
         """What pages showing this evaluation depend on; rewrite on change."""
         shown = (
             self.record,
+            self.slug,
             catalogue.digest if catalogue else None,
-            sorted((c, s.points, s.docname, s.anchor) for c, s in self.points.items()),
+            sorted(
+                (c, s.points, s.docname, s.anchor, s.heading) for c, s in self.points.items()
+            ),
             self.previous_docname,
         )
         return hashlib.sha1(repr(shown).encode()).hexdigest()
@@ -57,16 +62,18 @@ class Outcome(NamedTuple):
     problems: list[Problem]
 
 
-def find_folder(docname: str, folders: Iterable[str]) -> str | None:
-    """The evaluation folder *docname* belongs to: its nearest ancestor."""
-    known = set(folders)
-    return next((f for f in folder_chain(docname) if f in known), None)
+def find_folder(docname: str, folders: Container[str]) -> str | None:
+    """The evaluation folder *docname* belongs to: its nearest ancestor among
+    *folders* (a set or a mapping keyed by folder)."""
+    return next((f for f in folder_chain(docname) if f in folders), None)
 
 
 _R = TypeVar('_R', ScoreRecord, AreaRecord)
 
 #: Names a place in a message, e.g. ``reports/x/index.md:12``.
 Describe = Callable[[str, int], str]
+#: A municipality's name as slugs write it: ``Håbo`` -> ``haabo``.
+SlugBase = Callable[[str], str]
 
 
 def _plain(docname: str, line: int) -> str:
@@ -77,41 +84,92 @@ def _loc(record: EvaluationRecord | ScoreRecord | AreaRecord) -> tuple[str, int]
     return (record.docname, record.line)
 
 
+class _Chosen(NamedTuple):
+    """An evaluation that counts, with the slug it counts under."""
+
+    record: EvaluationRecord
+    slug: str
+    named: bool
+
+
+def _expected_slug(rec: EvaluationRecord, slug_base: SlugBase) -> str | None:
+    """The slug FORMAT.md gives *rec*, when its municipality and year are known."""
+    if not rec.municipality or rec.year is None:
+        return None  # the missing or malformed option was warned about
+    return f'{slug_base(rec.municipality)}-{rec.year}'
+
+
+def _folder_problem(rec: EvaluationRecord, expected: str) -> Problem:
+    name = posixpath.basename(rec.folder)
+    why = ''
+    head, _, tail = name.rpartition('-')
+    if head == expected.rpartition('-')[0] and tail.isdigit():
+        why = f"; the folder's year {tail} differs from :year: {rec.year}"
+    return Problem(
+        Kind.FOLDER,
+        f'folder name {name!r} is not the slug of this evaluation, {expected!r}{why} '
+        f'(FORMAT.md: the municipality in lower-case ASCII and the year); rename the '
+        f'folder to {posixpath.join(posixpath.dirname(rec.folder), expected)!r}. '
+        'Until then it gets no PDF of its own',
+        _loc(rec),
+    )
+
+
 def _pick_evaluations(
-    evaluations: Iterable[EvaluationRecord], problems: list[Problem], where: Describe
-) -> dict[str, EvaluationRecord]:
-    """One evaluation per folder and per slug; the rest are warned about."""
-    by_folder: dict[str, EvaluationRecord] = {}
-    by_slug: dict[str, EvaluationRecord] = {}
+    evaluations: Iterable[EvaluationRecord],
+    problems: list[Problem],
+    where: Describe,
+    slug_base: SlugBase,
+) -> tuple[dict[str, _Chosen], set[str]]:
+    """One evaluation per folder and per slug; the rest are warned about.
 
-    def order(rec: EvaluationRecord) -> tuple[bool, str, int]:
-        # The folder's index document wins over any other of its documents.
+    Returns the chosen evaluations by folder, and the folders of evaluations
+    that do not count (a copy of another), whose directives are ignored.
+    """
+    expected = {rec: _expected_slug(rec, slug_base) for rec in evaluations}
+
+    def order(rec: EvaluationRecord) -> tuple[bool, bool, str, int]:
+        # A correctly named folder wins over a copy; the folder's index
+        # document wins over any other of its documents.
+        named = expected[rec] is not None and posixpath.basename(rec.folder) == expected[rec]
         is_index = rec.docname == (f'{rec.folder}/index' if rec.folder else 'index')
-        return (not is_index, rec.docname, rec.line)
+        return (not named, not is_index, rec.docname, rec.line)
 
-    for rec in sorted(evaluations, key=order):
+    by_folder: dict[str, _Chosen] = {}
+    by_slug: dict[str, EvaluationRecord] = {}
+    ignored: set[str] = set()
+    for rec in sorted(expected, key=order):
         first = by_folder.get(rec.folder)
         if first is not None:
             problems.append(Problem(
                 Kind.EVALUATION,
                 f'a second evaluation in folder {rec.folder or "(root)"!r}; '
                 f'the folder already has the evaluation at '
-                f'{where(first.docname, first.line)} (one folder holds one evaluation)',
+                f'{where(first.record.docname, first.record.line)} '
+                '(one folder holds one evaluation)',
                 _loc(rec),
             ))
             continue
-        same_slug = by_slug.get(rec.slug)
-        if same_slug is not None:
+        slug = expected[rec]
+        named = True
+        if slug is None:
+            slug = ascii_name(posixpath.basename(rec.folder)) or 'utvardering'
+        elif rec.folder and posixpath.basename(rec.folder) != slug:
+            named = False
+            problems.append(_folder_problem(rec, slug))
+        same = by_slug.get(slug)
+        if same is not None:
             problems.append(Problem(
                 Kind.EVALUATION,
-                f'evaluation slug {rec.slug!r} is already used by '
-                f'{where(same_slug.docname, same_slug.line)}',
+                f'the same evaluation ({slug!r}) as {where(same.docname, same.line)}; '
+                'only that one counts (a copy, or a folder named for another evaluation?)',
                 _loc(rec),
             ))
+            ignored.add(rec.folder)
             continue
-        by_folder[rec.folder] = rec
-        by_slug[rec.slug] = rec
-    return by_folder
+        by_folder[rec.folder] = _Chosen(rec, slug, named)
+        by_slug[slug] = rec
+    return by_folder, ignored
 
 
 def _catalogue_for(
@@ -237,80 +295,109 @@ def compute(
     catalogues: Mapping[str, Catalogue],
     other_slugs: Iterable[str] = (),
     where: Describe = _plain,
+    slug_base: SlugBase = ascii_name,
 ) -> Outcome:
     """Check every evaluation and compute its area and total scores.
 
     *other_slugs* are evaluations known without a report (the score data),
-    which a ``previous`` may name; *where* names a place in messages.
+    which a ``previous`` may name; *where* names a place in messages;
+    *slug_base* gives a municipality's name in slugs (the register's).
     """
     problems: list[Problem] = []
-    chosen = _pick_evaluations(evaluations, problems, where)
+    chosen, ignored = _pick_evaluations(list(evaluations), problems, where, slug_base)
 
     # Give every score and box to the evaluation of its nearest folder.
-    scores_of = _by_folder(scores, chosen, 'score', problems)
-    boxes_of = _by_folder(boxes, chosen, 'area box', problems)
+    scores_of = _by_folder(scores, chosen, ignored, 'score', problems)
+    boxes_of = _by_folder(boxes, chosen, ignored, 'area box', problems)
 
-    report_docs = {rec.slug: rec.docname for rec in chosen.values()}
+    report_docs = {c.slug: c.record.docname for c in chosen.values()}
     known_slugs = set(report_docs) | set(other_slugs)
     results: dict[str, EvaluationResult] = {}
-    for folder, rec in sorted(chosen.items()):
+    for folder, (rec, slug, named) in sorted(chosen.items()):
         catalogue = _catalogue_for(rec, catalogues, problems)
         points: dict[str, ScoreRecord] = {}
         area_totals: dict[str, int] = {}
         unscored: tuple[str, ...] = ()
         if catalogue is not None:
-            points = _check_scores(
-                rec.slug, scores_of[folder], catalogue, problems, where
-            )
+            points = _check_scores(slug, scores_of[folder], catalogue, problems, where)
             area_totals = {
                 area.id: sum(
                     points[c.id].points or 0 for c in area.criteria if c.id in points
                 )
                 for area in catalogue.areas
             }
-            _check_areas(
-                rec.slug, boxes_of[folder], catalogue, area_totals, problems, where
-            )
+            _check_areas(slug, boxes_of[folder], catalogue, area_totals, problems, where)
             unscored = tuple(c for c in catalogue.criterion_ids() if c not in points)
             if unscored and rec.status == 'final':
                 problems.append(Problem(
                     Kind.UNSCORED,
-                    f'final evaluation {rec.slug!r} has no valid score for '
+                    f'final evaluation {slug!r} has no valid score for '
                     f'{len(unscored)} of {len(catalogue.criterion_ids())} criteria: '
                     f'{", ".join(unscored)} (use ":status: draft" while work is '
                     'in progress)',
                     _loc(rec),
                 ))
-        if rec.previous is not None and (
-            rec.previous not in known_slugs or rec.previous == rec.slug
-        ):
-            problems.append(Problem(
-                Kind.PREVIOUS,
-                f'previous evaluation {rec.previous!r} is not known; expected '
-                'the slug of another report folder or of a row in the score data'
-                + _similar(rec.previous, known_slugs - {rec.slug}),
-                _loc(rec),
-            ))
-        previous_doc = report_docs.get(rec.previous) if rec.previous else None
+        previous = _check_previous(rec, slug, known_slugs, problems)
         results[folder] = EvaluationResult(
-            rec, catalogue.id if catalogue else None, points, area_totals,
+            rec, slug, named, catalogue.id if catalogue else None, points, area_totals,
             sum(area_totals.values()), unscored,
-            previous_doc if rec.previous != rec.slug else None,
+            report_docs.get(previous) if previous else None,
         )
     return Outcome(results, problems)
 
 
+def _check_previous(
+    rec: EvaluationRecord, slug: str, known: set[str], problems: list[Problem]
+) -> str | None:
+    """The previous evaluation's slug, if it is one this evaluation may name."""
+    previous = rec.previous
+    if previous is None:
+        return None
+    if previous not in known or previous == slug:
+        problems.append(Problem(
+            Kind.PREVIOUS,
+            f'previous evaluation {previous!r} is not known; expected '
+            'the slug of another report folder or of a row in the score data'
+            + did_you_mean(previous, known - {slug}),
+            _loc(rec),
+        ))
+        return None
+    name, _, year = previous.rpartition('-')
+    own_name = slug.rpartition('-')[0]
+    if name != own_name:
+        problems.append(Problem(
+            Kind.PREVIOUS,
+            f'previous evaluation {previous!r} is of another municipality than '
+            f'this one ({slug!r})',
+            _loc(rec),
+        ))
+        return None
+    if rec.year is not None and year.isdigit() and int(year) >= rec.year:
+        problems.append(Problem(
+            Kind.PREVIOUS,
+            f'previous evaluation {previous!r} is not earlier than this one ({rec.year})',
+            _loc(rec),
+        ))
+        return None
+    return previous
+
+
 def _by_folder(
-    items: Iterable[_R], folders: Mapping[str, EvaluationRecord], what: str,
+    items: Iterable[_R], folders: Mapping[str, _Chosen], ignored: set[str], what: str,
     problems: list[Problem],
 ) -> dict[str, list[_R]]:
-    """Each record under its nearest evaluation folder; orphans are warned."""
+    """Each record under its nearest evaluation folder; orphans are warned.
+
+    Records of an ignored evaluation (a copy of another) are dropped silently:
+    the copy itself was warned about.
+    """
     grouped: dict[str, list[_R]] = {folder: [] for folder in folders}
+    known = folders.keys() | ignored
     for item in sorted(items, key=lambda r: (r.docname, r.line)):
-        folder = find_folder(item.docname, folders)
+        folder = find_folder(item.docname, known)
         if folder is None:
             problems.append(orphan(what, item.docname, item.line))
-        else:
+        elif folder in grouped:
             grouped[folder].append(item)
     return grouped
 
@@ -323,8 +410,3 @@ def orphan(what: str, docname: str, line: int) -> Problem:
         "document's folder or the folders above it",
         (docname, line),
     )
-
-
-def _similar(wanted: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(wanted, sorted(known), n=3, cutoff=0.6)
-    return f' (did you mean {", ".join(close)}?)' if close else ''

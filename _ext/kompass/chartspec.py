@@ -1,0 +1,166 @@
+"""What each chart shows: specs built from the comparisons, without Sphinx.
+
+A *spec* is plain, JSON-able data (see ``charts.py``, which draws it); a
+:class:`Chart` is a spec with its caption. Building specs needs only the
+summaries, catalogues and settings in :class:`ChartData`, so the same function
+serves report pages, municipality pages and the drawing of charts ahead of
+writing, and can be tested without a build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from .catalogue import Catalogue
+from .comparison import Average, Summary, history, national_average
+from .labels import _
+from .scoredata import PublishedAverage
+
+Spec = dict[str, Any]
+
+CHART_KINDS = ('areas', 'profile', 'trend')
+
+
+class Chart(NamedTuple):
+    """A chart to draw and the caption under it."""
+
+    spec: Spec
+    caption: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything charts compare with, from the domain and the configuration."""
+
+    summaries: Mapping[str, Summary]
+    catalogues: Mapping[str, Catalogue]
+    published: Sequence[PublishedAverage]
+    #: ``kompass_average_since``.
+    since: str
+    #: The language labels are drawn in (part of a chart's identity).
+    language: str
+
+
+def build_chart(
+    kind: str, summary: Summary, data: ChartData, *, previous: str | None = None
+) -> Chart | None:
+    """The chart of *kind* for *summary*, or None when its catalogue is unknown.
+
+    *previous* is the slug of the evaluation a report names as its previous
+    one (profile charts compare with it).
+    """
+    catalogue = data.catalogues.get(summary.criteria)
+    if catalogue is None:
+        return None
+    spec: Spec = {
+        'kind': kind,
+        'language': data.language,
+        'areas': [a.label for a in catalogue.areas],
+        'area_max': max((a.max for a in catalogue.areas), default=100),
+        'total_max': catalogue.max,
+    }
+    notes: list[str] = []
+    if kind == 'areas':
+        spec['title'] = _('%s: totalpoäng %s av %d') % (
+            summary.label, summary.total if summary.total is not None else '–', catalogue.max)
+        spec['series'] = [_series(summary, catalogue, summary.label)]
+        caption = _('Poäng per område för %s (högst %d per område).') % (
+            summary.label, spec['area_max'])
+    elif kind == 'profile':
+        caption = _profile(spec, summary, catalogue, data, previous, notes)
+    else:
+        caption = _trend(spec, summary, catalogue, data, notes)
+    return Chart(spec, ' '.join([caption, *notes]))
+
+
+def _profile(
+    spec: Spec, summary: Summary, catalogue: Catalogue, data: ChartData,
+    previous_slug: str | None, notes: list[str],
+) -> str:
+    series = [_series(summary, catalogue, summary.label)]
+    previous = data.summaries.get(previous_slug or '')
+    if previous is None:
+        notes.append(_('Ingen tidigare utvärdering finns i underlaget.'))
+    elif previous.criteria != summary.criteria:
+        notes.append(_('Den tidigare utvärderingen (%s) gjordes med andra kriterier '
+                       'och visas inte.') % previous.label)
+    else:
+        series.append(_series(previous, catalogue, previous.label))
+        if not previous.areas:
+            notes.append(_('För %s finns bara totalpoängen (%s).') % (
+                previous.label, previous.total))
+    since = data.since
+    average = national_average(summary, data.summaries.values(), since)
+    n_areas = max(average.area_counts.values(), default=0)
+    label = _('Genomsnitt sedan %s (%d utv.)') % (since[:4], n_areas)
+    series.append(_average_series(average, catalogue, label))
+    published = [
+        p for p in data.published
+        if p.criteria == summary.criteria and p.date <= summary.sort_date
+    ]
+    if published:
+        latest = max(published, key=lambda p: p.date)
+        series.append({
+            'label': _('Publicerat snitt: %s') % latest.label,
+            'values': [latest.areas.get(a.id) for a in catalogue.areas],
+            'total': latest.total,
+            'style': 'marker',
+        })
+        notes.append(_('Det publicerade snittet (%s, %s) visas för sig och ingår '
+                       'inte i det beräknade genomsnittet.') % (latest.label, latest.source))
+    notes.append(
+        _('Genomsnittet avser utvärderingar med samma kriterier från %s till och '
+          'med %s: %d med områdespoäng, %d med totalpoäng.')
+        % (since, summary.sort_date, n_areas, average.total_count)
+    )
+    spec['title'] = (
+        _('%s jämfört med tidigare utvärdering och genomsnitt')
+        if len(series) > 1 and previous is not None and previous.criteria == summary.criteria
+        else _('%s jämfört med genomsnitt')
+    ) % summary.label
+    spec['series'] = series
+    return _('%s jämfört med ett genomsnitt av alla utvärderingar sedan %s och '
+             'senaste utvärderingen.') % (summary.label, since[:4])
+
+
+def _trend(
+    spec: Spec, summary: Summary, catalogue: Catalogue, data: ChartData, notes: list[str]
+) -> str:
+    past = [
+        s for s in history(summary.municipality, data.summaries.values())
+        if s.criteria == summary.criteria
+    ]
+    spec['points'] = [
+        {
+            'label': str(s.year) if s.year else s.slug,
+            'areas': [s.areas.get(a.id) for a in catalogue.areas],
+            'total': s.total,
+        }
+        for s in past
+    ]
+    spec['title'] = _('%s över tid') % summary.municipality
+    if len(past) < 2:
+        notes.append(_('Bara en utvärdering finns med dessa kriterier.'))
+    return _('Område och totalpoäng för %s, utvärdering för utvärdering.') % (
+        summary.municipality)
+
+
+def _series(summary: Summary, catalogue: Catalogue, label: str) -> dict[str, Any]:
+    return {
+        'label': label,
+        'values': [summary.areas.get(a.id) for a in catalogue.areas],
+        'total': summary.total,
+    }
+
+
+def _average_series(average: Average, catalogue: Catalogue, label: str) -> dict[str, Any]:
+    return {
+        'label': label,
+        'values': [
+            round(average.areas[a.id], 1) if a.id in average.areas else None
+            for a in catalogue.areas
+        ],
+        'total': round(average.total, 1) if average.total is not None else None,
+    }
