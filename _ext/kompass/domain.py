@@ -35,7 +35,7 @@ from .records import (
     ScoreRecord,
     ViewRecord,
 )
-from .register import BUNDLED, Register, load_register, unknown_message
+from .register import BUNDLED, Register, load_register, official_name, unknown_message
 from .scoredata import (
     DataRow,
     PublishedAverage,
@@ -103,6 +103,17 @@ class Inputs(NamedTuple):
             if name.lower().endswith(suffix):
                 name = name[:-len(suffix)]
         return ascii_name(name)
+
+    def official(self, municipality: str) -> str:
+        """``Lund`` -> ``Lunds kommun``, ``Gotland`` -> ``Region Gotland``: the
+        register's official name, else one made by Swedish grammar."""
+        found = self.register.find(municipality) if self.register else None
+        if found is not None:
+            return found.official
+        lowered = municipality.lower()
+        if lowered.endswith((' kommun', ' stad')) or lowered.startswith('region '):
+            return municipality
+        return official_name(municipality)
 
 
 EMPTY_INPUTS = Inputs({}, (), ScoreData((), (), ''), '', (), (), None)

@@ -22,7 +22,6 @@ from sphinx.util.texescape import escape
 
 from .domain import KompassDomain, get_domain
 from .labels import _
-from .register import official_name
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -50,17 +49,6 @@ class EvaluationDocument(NamedTuple):
     title: str
 
 
-def official(domain: KompassDomain, municipality: str) -> str:
-    """``Karlskrona`` -> ``Karlskrona kommun``, ``Gotland`` -> ``Region Gotland``."""
-    found = domain.register.find(municipality) if domain.register else None
-    if found is not None:
-        return found.official
-    lowered = municipality.lower()
-    if lowered.endswith((' kommun', ' stad')) or lowered.startswith('region '):
-        return municipality
-    return official_name(municipality)
-
-
 def document_title(official_name: str) -> str:
     """``Analys av Karlskrona kommun``."""
     return _('Analys av %s') % official_name
@@ -75,7 +63,7 @@ def evaluation_documents(domain: KompassDomain, config: Config) -> list[Evaluati
             continue
         if posixpath.dirname(rec.folder) != config.kompass_reports_dir.strip('/'):
             continue
-        title = document_title(official(domain, rec.municipality or result.slug))
+        title = document_title(domain.inputs.official(rec.municipality or result.slug))
         found.append(EvaluationDocument(result, f'{result.slug}.tex', title))
     return found
 

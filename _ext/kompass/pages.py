@@ -36,9 +36,8 @@ _MANIFEST = '.kompass-pages'
 
 
 def page_title(domain: KompassDomain, name: str) -> str:
-    """``Lunds kommun``: the municipality's official name where it is known."""
-    found = domain.register.find(name) if domain.register else None
-    return found.official if found is not None else _('%s kommun') % name
+    """``Lunds kommun``: the municipality's official name."""
+    return domain.inputs.official(name)
 
 
 def municipality_chart(domain: KompassDomain, config: Config, name: str) -> Chart | None:
@@ -145,8 +144,9 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
         fragment = builder.render_partial(body)['fragment']
         title = page_title(domain, name)
         made.append(page)
+        # Sphinx's templates take the title as HTML (as render_partial gives it).
         yield page, {
-            'title': title, 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
+            'title': escape(title), 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
         }, 'page.html'
     _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
 

@@ -32,8 +32,10 @@ class BadValue(ValueError):
 def whole_number(text: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """A whole number such as ``11`` (optionally within *minimum*..*maximum*)."""
     value = text.strip()
-    if not _WHOLE.fullmatch(value) or len(value.lstrip('+-')) > _MAX_DIGITS:
+    if not _WHOLE.fullmatch(value):
         raise BadValue(f'{value!r} is not a whole number')
+    if len(value.lstrip('+-')) > _MAX_DIGITS:
+        raise BadValue(f'{value[:12]}… is too large a number')
     number = int(value)
     if (minimum is not None and number < minimum) or (
         maximum is not None and number > maximum
