@@ -7,13 +7,18 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 
 from conftest import PROJECT
+from kompass.diff import compare
 
 MAKE = shutil.which('make') or 'make'
 PAYLOADS = ['x"; touch PWNED; "', "x'; touch PWNED; '", '`touch PWNED`', '$(touch PWNED)',
@@ -103,6 +108,21 @@ def test_make_new_still_writes_a_real_evaluation(tmp_path: Path) -> None:
     assert (copy / 'reports/lund-2026/index.md').is_file()
 
 
+@pytest.mark.parametrize('base', [*PAYLOADS, '--output=PWNED', '-h'])
+def test_make_diff_takes_an_unknown_base_as_data(tmp_path: Path, base: str) -> None:
+    copy = _project_copy(tmp_path)
+    done = _make(copy, 'diff', f'BASE={base}')
+    assert done.returncode != 0
+    assert _pwned(tmp_path) == []
+    assert _message(done) == [
+        f'make diff: BASE {base!r} is not a commit of this repository (a branch, tag or '
+        f'commit id, for example BASE=main)']
+    assert done.stdout == ''
+    worktrees = subprocess.run(['git', 'worktree', 'list'], cwd=copy, capture_output=True,
+                               text=True, check=True).stdout
+    assert len(worktrees.splitlines()) == 1
+
+
 def test_sphinxopts_are_words_never_commands(tmp_path: Path) -> None:
     copy = _project_copy(tmp_path)
     for target in ('html', 'check', 'scores'):
@@ -146,3 +166,138 @@ def test_make_help_and_readme_list_the_same_targets() -> None:
     table |= set(re.findall(r'`make ([a-z][\w-]*)`', readme))
     assert {'diff', 'new', 'scores'} <= listed
     assert listed <= table, listed - table
+
+
+# --- make diff's Markdown ----------------------------------------------------
+
+HOSTILE = {
+    'script': '<script>alert(1)</script>',
+    'img': '<img src=x onerror=alert(1)>',
+    'link': '[klicka](javascript:alert(1))',
+    'heading': 'Ort\n# Rubrik\n<b>fet</b>',
+    'table': 'a | b | c',
+    'emphasis': '**fet** _kursiv_ ~~struken~~',
+    'fence': '```',
+}
+
+
+def _entry(slug: str, municipality: str, points: dict[str, int], path: str,
+           examples: list[tuple[str, str, str]]) -> dict[str, object]:
+    return {
+        'slug': slug, 'municipality': municipality, 'year': 2024,
+        'criterion_points': {
+            c: {'points': p, 'file': path, 'line': 3} for c, p in points.items()
+        },
+        'areas': {'1': {'points': sum(points.values())}},
+        'total': sum(points.values()),
+        'good_examples': [
+            {'municipality': m, 'criterion': c, 'sentence': s} for m, c, s in examples
+        ],
+    }
+
+
+def _render(markdown: str) -> BeautifulSoup:
+    """As GitHub renders a job summary: CommonMark with tables, raw HTML allowed."""
+    html = MarkdownIt('commonmark', {'html': True}).enable('table').render(markdown)
+    return BeautifulSoup(html, 'html.parser')
+
+
+def test_diff_markdown_carries_no_markup_from_reports() -> None:
+    name = ' '.join(HOSTILE.values())
+    path = 'reports/x|y`z``/<img src=x onerror=alert(1)>.md'
+    sentence = '<script>alert(2)</script> | [x](javascript:alert(3)) ```'
+    base = {'evaluations': [
+        _entry('ort-2024', name, {'1.1': 10, '1|2': 1}, path, []),
+        _entry('gone-2020', HOSTILE['img'], {'1.1': 1}, path, []),
+    ]}
+    head = {'evaluations': [
+        _entry('ort-2024', name, {'1.1': 12, '1|2': 2}, path, [(HOSTILE['script'], '1.1',
+                                                              sentence)]),
+        _entry('new-2025', HOSTILE['link'], {'1.1': 3}, path, []),
+    ]}
+    warnings = ['reports/x.md:1: WARNING: ``` <script>alert(4)</script>',
+                '```', '<img src=x onerror=alert(5)>']
+    text = compare(base, head, [], warnings, '<img src=x onerror=alert(6)>')
+    soup = _render(text)
+    tags = {tag.name for tag in soup.find_all(True)}
+    assert tags <= {'h2', 'h3', 'p', 'ul', 'li', 'strong', 'code', 'pre', 'table', 'thead',
+                    'tbody', 'tr', 'th', 'td'}, tags
+    # Each value is shown as written (on one line), nothing more.
+    shown = soup.get_text()
+    assert ' '.join(name.split()) in shown
+    assert HOSTILE['img'] in shown and HOSTILE['link'] in shown
+    assert sentence in shown
+    assert [h.get_text() for h in soup.find_all('h3')] == [
+        'Nya utvärderingar', 'Borttagna utvärderingar',
+        f'{" ".join(name.split())} 2024 (ort-2024)', 'Nya varningar']
+    # The table keeps its four columns; the file name stays in its cell.
+    cells = [[td.get_text() for td in row.find_all('td')] for row in soup.select('tbody tr')]
+    assert cells == [['1.1', '10', '12', f'{path}:3'], ['1|2', '1', '2', f'{path}:3']]
+    # The warnings stay inside one code block, however many backticks they hold.
+    blocks = soup.find_all('pre')
+    assert len(blocks) == 1 and blocks[0].get_text().splitlines() == warnings
+
+
+def test_diff_markdown_of_plain_values_reads_as_before() -> None:
+    base = {'evaluations': [_entry('ort-2024', 'Ort', {'1.1': 10}, 'r/o.md', [])]}
+    head = {'evaluations': [_entry('ort-2024', 'Ort', {'1.1': 12}, 'r/o.md',
+                                   [('Nacka', '1.1', 'Bra.')])]}
+    text = compare(base, head, [], ['a warning'], 'main')
+    assert '### Ort 2024 (`ort-2024`)' in text
+    assert '| 1\\.1 | 10 | 12 | `r/o.md:3` |' in text
+    assert '+ gott exempel (nytt): **Nacka** för 1\\.1: "Bra\\."' in text
+    assert '```\na warning\n```' in text
+
+
+# --- make diff, interrupted --------------------------------------------------
+
+
+def _wait_for(predicate, what: str, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f'timed out waiting for {what}')
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(('signum', 'stage'), [
+    (signal.SIGINT, 'out-base'),  # Ctrl-C while BASE's reports build in the worktree
+    (signal.SIGTERM, 'out-base'),  # CI cancelling the job, same moment
+    (signal.SIGTERM, 'out-head'),  # after the worktree is gone, during the second build
+])
+def test_interrupted_make_diff_leaves_no_worktree_and_no_folder(
+        tmp_path: Path, signum: int, stage: str) -> None:
+    copy = _project_copy(tmp_path)
+    area = copy / 'reports/karlskrona-2022/omrade-1.md'
+    area.write_text(area.read_text(encoding='utf8').replace(':points: 11', ':points: 12'),
+                    encoding='utf8')
+    tmp = tmp_path / 'tmp'
+    tmp.mkdir()
+    venv = copy.parent / 'venv'
+    proc = subprocess.Popen(
+        [MAKE, '-s', f'VENV={venv}', 'diff'], cwd=copy, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, 'TMPDIR': str(tmp)},
+    )
+    try:
+        _wait_for(lambda: any(tmp.glob(f'kompass-diff-*/{stage}/doctrees')),
+                  f'the build of {stage}')
+        if stage == 'out-base':
+            assert any(tmp.glob('kompass-diff-*/base/conf.py'))
+        os.killpg(proc.pid, signum)  # as a terminal's Ctrl-C or a CI runner does
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode != 0
+    name = signal.Signals(signum).name
+    assert (f'make diff: interrupted ({name}); its temporary worktree and folder are removed'
+            in stderr)
+    assert 'Traceback' not in stderr
+    assert list(tmp.iterdir()) == []
+    worktrees = subprocess.run(['git', 'worktree', 'list', '--porcelain'], cwd=copy,
+                               capture_output=True, text=True, check=True).stdout
+    assert worktrees.count('worktree ') == 1
+    assert not (copy / '.git/worktrees').exists() or not any(
+        (copy / '.git/worktrees').iterdir())

@@ -129,14 +129,14 @@ def test_diff_reports_points_totals_evaluations_examples_and_warnings() -> None:
     head = {'evaluations': [_entry('ort-2024', {'1.1': 12, '1.2': 5}, [('Nacka', '1.2')]),
                             _entry('new-2025', {'1.1': 3})]}
     text = compare(base, head, ['old warning'], ['old warning', 'new warning'], 'main')
-    assert '| 1.1 | 10 | 12 | `r/o.md:3` |' in text
-    assert '1.2 |' not in text  # unchanged criteria are not listed
+    assert '| 1\\.1 | 10 | 12 | `r/o.md:3` |' in text
+    assert '1\\.2 |' not in text  # unchanged criteria are not listed
     assert 'område 1: 15 → 17 (+2)' in text
     assert '**Totalt: 15 → 17 (+2)**' in text
     assert '### Nya utvärderingar' in text and '`new-2025`' in text
     assert '### Borttagna utvärderingar' in text and '`gone-2020`' in text
-    assert '+ gott exempel (nytt): **Nacka** för 1.2' in text
-    assert '− gott exempel (borttaget): **Lund** för 1.1' in text
+    assert '+ gott exempel (nytt): **Nacka** för 1\\.2' in text
+    assert '− gott exempel (borttaget): **Lund** för 1\\.1' in text
     assert 'new warning' in text and text.count('old warning') == 0
     assert 'Inga poäng' in compare(base, base, [], [], 'main')
 
@@ -165,7 +165,7 @@ def test_make_diff_builds_base_itself(tmp_path) -> None:
                     encoding='utf8')
     done = _run_module(copy, 'kompass.diff')  # BASE: the merge base with main
     assert done.returncode == 0, done.stderr
-    assert '| 1.1 | 11 | 12 |' in done.stdout
+    assert '| 1\\.1 | 11 | 12 |' in done.stdout
     assert '**Totalt: 497 → 498 (+1)**' in done.stdout
     assert '[kompass.stated]' in done.stdout  # area 1 now disagrees with :stated:
     worktrees = subprocess.run(['git', 'worktree', 'list'], cwd=copy, capture_output=True,
