@@ -2,115 +2,140 @@
 #
 # Everything runs inside .venv, which the first target creates from
 # requirements.txt (the one place where Python packages are pinned).
+#
+# A value given on the command line (MUNICIPALITY, YEAR, BASE, SPHINXOPTS, a
+# path...) is data, never code. Two rules keep it so:
+# - make keeps its text exactly as given (the loop below), so a `$(...)` in it
+#   is not expanded by make;
+# - recipes read every variable from the environment, quoted ("$$VENV"), and
+#   never as $(VAR): make would paste the text into the command line, where
+#   the shell would run quotes, backticks, `$(...)` and `;` in it.
+#   SPHINXOPTS and the TeX lists are lists of words: they are used unquoted
+#   under `set -f`, so the shell splits them into words but expands nothing.
+
+$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
+  $(eval override $(v) := $$(value $(v)))))
 
 PYTHON      ?= python3
 VENV        ?= .venv
 SPHINXOPTS  ?=
 BUILDDIR    ?= _build
-SOURCEDIR   := .
-
-VENV_PY     := $(VENV)/bin/python
-SPHINXBUILD := $(VENV)/bin/sphinx-build
-VENV_STAMP  := $(VENV)/.installed
+SOURCEDIR   ?= .
+LOCALES     ?= _ext/kompass/locales
 
 # Debian packages for the PDF (see ../shared/ENV.md for why each is needed).
-TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended \
+TEX_PACKAGES ?= texlive-latex-recommended texlive-fonts-recommended \
 	texlive-latex-extra texlive-lang-european tex-gyre latexmk poppler-utils
-TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
+TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf
+
+export PYTHON VENV SPHINXOPTS BUILDDIR SOURCEDIR LOCALES TEX_PACKAGES TEX_FILES \
+	MUNICIPALITY YEAR BASE
+
+# The one place make itself uses a path: the stamp of an installed .venv.
+VENV_STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html latexpdf latex text check test tex-deps browser-deps clean \
+.PHONY: help venv html latexpdf latex text check test lint tex-deps browser-deps clean \
 	scores diff new live locales
 
 help:
 	@echo "Kommunkompassen – make targets"
-	@echo "  make html       the website in $(BUILDDIR)/html"
-	@echo "  make latexpdf   the PDFs in $(BUILDDIR)/latex (installs TeX when run as root)"
+	@echo "  make html       the website in $$BUILDDIR/html"
+	@echo "  make latexpdf   the PDFs in $$BUILDDIR/latex (installs TeX when run as root)"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
 	@echo "  make test       the test suite (pytest)"
-	@echo "  make scores     every evaluation as $(BUILDDIR)/scores/scores.json and .csv"
+	@echo "  make lint       ruff and mypy over _ext and tests (settings in pyproject.toml)"
+	@echo "  make scores     every evaluation as $$BUILDDIR/scores/scores.json and .csv"
 	@echo "  make diff       score changes against BASE=<git revision> (default: merge base with main), as Markdown"
 	@echo "  make new        a new evaluation: make new MUNICIPALITY=Lund YEAR=2026"
 	@echo "  make live       live preview: edit a report, the browser reloads (http://127.0.0.1:8000)"
 	@echo "  make locales    update the label catalogues (_ext/kompass/locales) from the code"
-	@echo "  make text       plain-text output in $(BUILDDIR)/text"
-	@echo "  make clean      removes $(BUILDDIR)"
-	@echo "  make venv       (re)creates the Python environment in $(VENV)"
+	@echo "  make text       plain-text output in $$BUILDDIR/text"
+	@echo "  make clean      removes $$BUILDDIR"
+	@echo "  make venv       (re)creates the Python environment in $$VENV"
 
 venv: $(VENV_STAMP)
 
 $(VENV_STAMP): requirements.txt
-	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV) || { \
+	@test -x "$$VENV/bin/python" || "$$PYTHON" -m venv "$$VENV" || { \
 	  echo "Cannot create a virtual environment. On Debian: apt-get install -y python3-venv"; \
 	  exit 1; }
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@touch $@
+	"$$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch "$$VENV/.installed"
 
 tex-deps:
-	@missing=""; \
-	for f in $(TEX_FILES); do kpsewhich $$f >/dev/null 2>&1 || missing="$$missing $$f"; done; \
+	@set -f; missing=""; \
+	for f in $$TEX_FILES; do kpsewhich "$$f" >/dev/null 2>&1 || missing="$$missing $$f"; done; \
 	for c in latexmk pdflatex pdftotext; do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "TeX for the PDF is missing:$$missing"; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	    apt-get install -y --no-install-recommends $$TEX_PACKAGES; \
 	else \
 	  echo "Install it with:"; \
-	  echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+	  echo "  sudo apt-get install -y --no-install-recommends $$TEX_PACKAGES"; \
 	  exit 1; \
 	fi
 
-html text: $(VENV_STAMP)
-	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
-
-latex: $(VENV_STAMP)
-	$(SPHINXBUILD) -M latex "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+html text latex: $(VENV_STAMP)
+	set -f; "$$VENV/bin/sphinx-build" -M $@ "$$SOURCEDIR" "$$BUILDDIR" $$SPHINXOPTS
 
 latexpdf: $(VENV_STAMP) tex-deps
-	$(SPHINXBUILD) -M latexpdf "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
-	@ls -1 $(BUILDDIR)/latex/*.pdf | grep -v '/kompass-'
+	set -f; "$$VENV/bin/sphinx-build" -M latexpdf "$$SOURCEDIR" "$$BUILDDIR" $$SPHINXOPTS
+	@ls -1 "$$BUILDDIR"/latex/*.pdf | grep -v '/kompass-'
 
 # A clean, strict build (fresh environment, every warning fatal but all of them
 # reported) as a pull request's CI runs it.
 check: $(VENV_STAMP)
-	@rm -rf $(BUILDDIR)/check && mkdir -p $(BUILDDIR)/check
-	@if $(SPHINXBUILD) -b html -E -a -W --keep-going -q \
-	     -w $(BUILDDIR)/check/warnings.txt "$(SOURCEDIR)" $(BUILDDIR)/check/html $(SPHINXOPTS); then \
+	@set -f; out="$$BUILDDIR/check"; rm -rf "$$out" && mkdir -p "$$out"; \
+	if "$$VENV/bin/sphinx-build" -b html -E -a -W --keep-going -q \
+	     -w "$$out/warnings.txt" "$$SOURCEDIR" "$$out/html" $$SPHINXOPTS; then \
 	  echo "check: no warnings"; \
 	else \
 	  echo; echo "check FAILED; every warning, as file:line:"; \
-	  cat $(BUILDDIR)/check/warnings.txt; exit 1; \
+	  cat "$$out/warnings.txt"; exit 1; \
 	fi
 
 test: $(VENV_STAMP)
-	$(VENV_PY) -m pytest tests
+	"$$VENV/bin/python" -m pytest tests
+
+# Lint and type checks, settings in pyproject.toml. The code is laid out by
+# hand (not by `ruff format`), so there is no format check.
+lint: $(VENV_STAMP)
+	"$$VENV/bin/ruff" check _ext tests
+	"$$VENV/bin/mypy" _ext tests
 
 scores: $(VENV_STAMP)
-	$(SPHINXBUILD) -b scores -q "$(SOURCEDIR)" $(BUILDDIR)/scores $(SPHINXOPTS)
-	@echo "$(BUILDDIR)/scores/scores.json $(BUILDDIR)/scores/scores.csv"
+	set -f; "$$VENV/bin/sphinx-build" -b scores -q "$$SOURCEDIR" "$$BUILDDIR/scores" $$SPHINXOPTS
+	@echo "$$BUILDDIR/scores/scores.json $$BUILDDIR/scores/scores.csv"
 
+# exec: Python itself gets make's signals and removes its worktree on Ctrl-C.
 diff: $(VENV_STAMP)
-	@PYTHONPATH=_ext $(VENV_PY) -m kompass.diff $(if $(BASE),--base $(BASE))
+	@set --; if [ -n "$$BASE" ]; then set -- "--base=$$BASE"; fi; \
+	export PYTHONPATH=_ext; exec "$$VENV/bin/python" -m kompass.diff "$$@"
 
 new: $(VENV_STAMP)
-	@test -n "$(MUNICIPALITY)" -a -n "$(YEAR)" || { \
-	  echo "Usage: make new MUNICIPALITY=<kommun> YEAR=<år>"; exit 2; }
-	@PYTHONPATH=_ext $(VENV_PY) -m kompass.new --municipality "$(MUNICIPALITY)" --year "$(YEAR)"
+	@if [ -z "$$MUNICIPALITY" ] || [ -z "$$YEAR" ]; then \
+	  echo "Usage: make new MUNICIPALITY=<kommun> YEAR=<år>" >&2; exit 2; fi
+	@case "$$YEAR" in [12][0-9][0-9][0-9]) ;; *) \
+	  echo "make new: YEAR must be a year such as 2026" >&2; exit 2;; esac
+	@PYTHONPATH=_ext "$$VENV/bin/python" -m kompass.new \
+	  "--municipality=$$MUNICIPALITY" "--year=$$YEAR"
 
 live: $(VENV_STAMP)
-	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" $(BUILDDIR)/live --host 127.0.0.1 --port 8000 \
-	  --ignore "$(BUILDDIR)/*" --ignore ".venv/*" --ignore "tests/*" --ignore ".git/*" $(SPHINXOPTS)
+	set -f; "$$VENV/bin/sphinx-autobuild" "$$SOURCEDIR" "$$BUILDDIR/live" \
+	  --host 127.0.0.1 --port 8000 --ignore "$$BUILDDIR/*" --ignore "$$VENV/*" \
+	  --ignore "tests/*" --ignore ".git/*" $$SPHINXOPTS
 
 # Reader-facing labels: extract them from the code, merge into each language's
 # .po (translate the new entries there), and compile the .mo files.
-LOCALES := _ext/kompass/locales
 locales: $(VENV_STAMP)
-	$(VENV)/bin/pybabel -q extract -k _ --no-location --sort-output --project kompass \
-	  -o $(BUILDDIR)/kompass.pot _ext/kompass
-	$(VENV)/bin/pybabel -q update --ignore-obsolete --ignore-pot-creation-date -i $(BUILDDIR)/kompass.pot \
-	  -d $(LOCALES) -D kompass
-	$(VENV)/bin/pybabel -q compile -d $(LOCALES) -D kompass
+	"$$VENV/bin/pybabel" -q extract -k _ --no-location --sort-output --project kompass \
+	  -o "$$BUILDDIR/kompass.pot" _ext/kompass
+	"$$VENV/bin/pybabel" -q update --ignore-obsolete --ignore-pot-creation-date \
+	  -i "$$BUILDDIR/kompass.pot" -d "$$LOCALES" -D kompass
+	"$$VENV/bin/pybabel" -q compile -d "$$LOCALES" -D kompass
 
 # Headless Chromium for the browser test (Debian's package; never a download).
 browser-deps:
@@ -125,4 +150,4 @@ browser-deps:
 	fi
 
 clean:
-	rm -rf $(BUILDDIR)
+	rm -rf "$$BUILDDIR"

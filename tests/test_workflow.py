@@ -12,64 +12,32 @@ import subprocess
 import sys
 import time
 import urllib.request
+from copy import deepcopy
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 
 from conftest import PROJECT, next_app, warnings_of
 from kompass.diff import compare
 
 SCHEMA = json.loads((PROJECT / '_ext/kompass/scores.schema.json').read_text(encoding='utf8'))
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def _validate(value: Any, schema: dict[str, Any], path: str = '$') -> list[str]:
-    """The subset of JSON Schema the export's schema uses (type, enum, pattern,
-    minimum, required, properties, additionalProperties, items, $ref)."""
-    if '$ref' in schema:
-        schema = SCHEMA['$defs'][schema['$ref'].rsplit('/', 1)[-1]]
-    errors: list[str] = []
-    types = schema.get('type')
-    if types is not None:
-        allowed = types if isinstance(types, list) else [types]
-        checks = {'object': dict, 'array': list, 'string': str, 'null': type(None)}
-        ok = any(
-            (t == 'integer' and isinstance(value, int) and not isinstance(value, bool))
-            or (t in checks and isinstance(value, checks[t]))
-            for t in allowed
-        )
-        if not ok:
-            return [f'{path}: {value!r} is not {allowed}']
-    if 'enum' in schema and value not in schema['enum']:
-        errors.append(f'{path}: {value!r} not in {schema["enum"]}')
-    if isinstance(value, str) and 'pattern' in schema and not re.search(schema['pattern'], value):
-        errors.append(f'{path}: {value!r} does not match {schema["pattern"]}')
-    if isinstance(value, int) and 'minimum' in schema and value < schema['minimum']:
-        errors.append(f'{path}: {value} < {schema["minimum"]}')
-    if isinstance(value, dict):
-        errors += [f'{path}: missing {k}' for k in schema.get('required', []) if k not in value]
-        props = schema.get('properties', {})
-        extra = schema.get('additionalProperties', True)
-        for key, item in value.items():
-            if key in props:
-                errors += _validate(item, props[key], f'{path}.{key}')
-            elif extra is False:
-                errors.append(f'{path}: unexpected key {key}')
-            elif isinstance(extra, dict):
-                errors += _validate(item, extra, f'{path}.{key}')
-    if isinstance(value, list) and 'items' in schema:
-        for i, item in enumerate(value):
-            errors += _validate(item, schema['items'], f'{path}[{i}]')
-    return errors
+def _errors(value: object) -> list[str]:
+    """The export's schema violations, as ``path: message`` lines."""
+    return sorted(f'{error.json_path}: {error.message}' for error in VALIDATOR.iter_errors(value))
 
 
-def test_the_validator_catches_mistakes() -> None:
+def test_the_schema_is_valid_and_its_validation_catches_mistakes() -> None:
+    Draft202012Validator.check_schema(SCHEMA)
     bad = {'tool': {'name': 'kompass'}, 'evaluations': [{'slug': 'X Y'}], 'extra': 1}
-    errors = _validate(bad, SCHEMA)
-    assert '$.tool: missing version' in errors
-    assert '$: unexpected key extra' in errors
-    assert any('does not match' in e for e in errors)
+    errors = _errors(bad)
+    assert "$.tool: 'version' is a required property" in errors
+    assert "$: Additional properties are not allowed ('extra' was unexpected)" in errors
+    assert "$.evaluations[0].slug: 'X Y' does not match '^[a-z0-9-]+$'" in errors
 
 
 def _export(make_app, outdir: Path):  # type: ignore[no-untyped-def]
@@ -83,7 +51,13 @@ def test_score_export_is_complete_valid_and_reproducible(make_app, tmp_path) -> 
     first = _export(make_app, tmp_path / 'one')
     out = Path(first.outdir)
     data = json.loads((out / 'scores.json').read_text(encoding='utf8'))
-    assert _validate(data, SCHEMA) == []
+    assert _errors(data) == []
+    # A mistake deep in a valid export (through $defs) is caught too.
+    broken = deepcopy(data)
+    at = [e['slug'] for e in data['evaluations']].index('karlskrona-2022')
+    broken['evaluations'][at]['criterion_points']['1.1']['points'] = -1
+    assert _errors(broken) == [
+        f"$.evaluations[{at}].criterion_points['1.1'].points: -1 is less than the minimum of 0"]
     assert data['tool']['name'] == 'kompass' and data['tool']['version']
     by_slug = {e['slug']: e for e in data['evaluations']}
     karlskrona = by_slug['karlskrona-2022']
@@ -129,14 +103,14 @@ def test_diff_reports_points_totals_evaluations_examples_and_warnings() -> None:
     head = {'evaluations': [_entry('ort-2024', {'1.1': 12, '1.2': 5}, [('Nacka', '1.2')]),
                             _entry('new-2025', {'1.1': 3})]}
     text = compare(base, head, ['old warning'], ['old warning', 'new warning'], 'main')
-    assert '| 1.1 | 10 | 12 | `r/o.md:3` |' in text
-    assert '1.2 |' not in text  # unchanged criteria are not listed
+    assert '| 1\\.1 | 10 | 12 | `r/o.md:3` |' in text
+    assert '1\\.2 |' not in text  # unchanged criteria are not listed
     assert 'område 1: 15 → 17 (+2)' in text
     assert '**Totalt: 15 → 17 (+2)**' in text
     assert '### Nya utvärderingar' in text and '`new-2025`' in text
     assert '### Borttagna utvärderingar' in text and '`gone-2020`' in text
-    assert '+ gott exempel (nytt): **Nacka** för 1.2' in text
-    assert '− gott exempel (borttaget): **Lund** för 1.1' in text
+    assert '+ gott exempel (nytt): **Nacka** för 1\\.2' in text
+    assert '− gott exempel (borttaget): **Lund** för 1\\.1' in text
     assert 'new warning' in text and text.count('old warning') == 0
     assert 'Inga poäng' in compare(base, base, [], [], 'main')
 
@@ -165,7 +139,7 @@ def test_make_diff_builds_base_itself(tmp_path) -> None:
                     encoding='utf8')
     done = _run_module(copy, 'kompass.diff')  # BASE: the merge base with main
     assert done.returncode == 0, done.stderr
-    assert '| 1.1 | 11 | 12 |' in done.stdout
+    assert '| 1\\.1 | 11 | 12 |' in done.stdout
     assert '**Totalt: 497 → 498 (+1)**' in done.stdout
     assert '[kompass.stated]' in done.stdout  # area 1 now disagrees with :stated:
     worktrees = subprocess.run(['git', 'worktree', 'list'], cwd=copy, capture_output=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 SCHEMA = Path(__file__).parent / 'scores.schema.json'
+
+#: What makes a spreadsheet read a cell as a formula (or a DDE command).
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+_NUMBER = re.compile(r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?')
 
 
 def _file(srcdir: Path, docname: str, doc2path: Any) -> str:
@@ -145,8 +150,26 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + '\n'
 
 
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as the value, never runs as a formula.
+
+    Text from a report or ``scores.csv`` that starts like a formula (``=``,
+    ``+``, ``-``, ``@``, tab, CR) gets an apostrophe in front, as OWASP
+    recommends; numbers, negative ones too, stay numbers.
+    """
+    if value is None:
+        return ''
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def to_csv(data: dict[str, Any], domain: KompassDomain) -> str:
-    """One row per evaluation: metadata, criterion points, areas, total."""
+    """One row per evaluation: metadata, criterion points, areas, total; every
+    cell through :func:`csv_cell`."""
     criteria: list[str] = []
     areas: list[str] = []
     for _cid, catalogue in sorted(domain.catalogues.items()):
@@ -159,15 +182,15 @@ def to_csv(data: dict[str, Any], domain: KompassDomain) -> str:
             'kind', 'status', *criteria, *areas, 'total']
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow(head)
+    writer.writerow([csv_cell(name) for name in head])
     for e in data['evaluations']:
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             e['slug'], e['municipality'], e['municipality_code'] or '', e['year'] or '',
             e['date'] or '', e['criteria'], e['kind'], e['status'],
             *(e['criterion_points'].get(c, {}).get('points', '') for c in criteria),
             *(e['areas'].get(a, {}).get('points', '') for a in areas),
-            '' if e['total'] is None else e['total'],
-        ])
+            e['total'],
+        )])
     return out.getvalue()
 
 
