@@ -114,8 +114,12 @@ def test_unchanged_charts_are_not_redrawn(app, make_app, monkeypatch) -> None:
     app.build()
     drawn: list[str] = []
     real_draw = charts.draw
-    monkeypatch.setattr(charts, 'draw', lambda spec, fmt: drawn.append(spec['kind'])
-                        or real_draw(spec, fmt))
+
+    def counting_draw(spec: dict, fmt: str) -> bytes:
+        drawn.append(spec['kind'])
+        return real_draw(spec, fmt)
+
+    monkeypatch.setattr(charts, 'draw', counting_draw)
     page = Path(app.srcdir) / 'reports/ort-2024/index.md'
     page.write_text(page.read_text(encoding='utf8') + '\nMer text.\n', encoding='utf8')
     again = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
@@ -133,7 +137,9 @@ def test_unchanged_charts_are_not_redrawn(app, make_app, monkeypatch) -> None:
 
 def _profile_name(app) -> str:  # type: ignore[no-untyped-def]
     html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
-    return re.search(r'kompass-profile-\w+\.svg', html).group(0)
+    found = re.search(r'kompass-profile-\w+\.svg', html)
+    assert found, 'no profile chart'
+    return found.group(0)
 
 
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)

@@ -23,6 +23,8 @@ EXPECTED = [
     f"{DATA}:12: WARNING: slug 'ort-2024' is also a report "
     '(reports/ort-2024/index.md:3); the report counts, this row is ignored '
     '[kompass.data]',
+    f'{DATA}:13: WARNING: date 2022-01-01 is not in the year 2021 [kompass.data]',
+    f'{DATA}:14: WARNING: row has more cells than the header has columns [kompass.data]',
 ]
 
 
@@ -58,3 +60,59 @@ def test_index_is_a_plain_table_in_latex(app) -> None:
     tex = (app.outdir / 'projectnamenotset.tex').read_text(encoding='utf8')
     assert 'Bys nyheter' in tex
     assert 'kompass-sort' not in tex
+
+
+AVERAGES = '{root}/reports/published-averages.csv'
+PUBLISHED = [
+    f"{AVERAGES}:3: WARNING: date '2021-02-30' is not an ISO date (YYYY-MM-DD) "
+    '[kompass.data]',
+    f"{AVERAGES}:4: WARNING: unknown criteria catalogue 'okand'; known catalogues: mini "
+    '[kompass.data]',
+    f'{AVERAGES}:5: WARNING: 1: 101 is outside 0..100 [kompass.data]',
+    f"{AVERAGES}:6: WARNING: 1: '63.5' is not a whole number [kompass.data]",
+    f'{AVERAGES}:7: WARNING: total is 200, but the areas add up to 128 [kompass.data]',
+    f'{AVERAGES}:8: WARNING: a published average gives areas and a total, not criterion '
+    'points (1.1) [kompass.data]',
+    f'{AVERAGES}:9: WARNING: row has no label [kompass.data]',
+    f'{AVERAGES}:9: WARNING: row has no source [kompass.data]',
+]
+
+
+@pytest.mark.sphinx('html', testroot='averages', freshenv=True)
+def test_every_published_average_check_warns_exactly(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == PUBLISHED
+
+
+@pytest.mark.parametrize(('setting', 'file', 'expected'), [
+    ('kompass_published_averages', 'reports/averages-missing.csv',
+     '{root}/reports/averages-missing.csv:1: WARNING: missing column(s): source; the '
+     'header must start with label,date,criteria,source [kompass.data]'),
+    ('kompass_published_averages', 'reports/averages-latin1.csv',
+     "{root}/reports/averages-latin1.csv:1: WARNING: not UTF-8 text: 'utf-8' codec can't "
+     'decode byte 0xe4 in position 54: invalid continuation byte [kompass.data]'),
+    ('kompass_score_data', 'reports/huge-header.csv',
+     '{root}/reports/huge-header.csv:1: WARNING: not a CSV file: field larger than field '
+     'limit (131072) [kompass.data]'),
+    ('kompass_score_data', 'reports/huge-cell.csv',
+     '{root}/reports/huge-cell.csv:3: WARNING: not a CSV row: field larger than field '
+     'limit (131072) [kompass.data]'),
+])
+def test_unreadable_data_files_warn_at_their_first_bad_line(
+    setting, file, expected, make_app, rootdir, tmp_path
+) -> None:
+    import shutil
+
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-averages', src)
+    (src / 'reports/published-averages.csv').unlink()  # only the file under test
+    big = 'x' * 200_000
+    (src / 'reports/huge-header.csv').write_text(f'slug,{big}\n', encoding='utf8')
+    (src / 'reports/huge-cell.csv').write_text(
+        'slug,municipality,year,date,criteria,source,total\n'
+        'ort-2021,Ort,2021,,mini,K,100\n'
+        f'by-2021,By,2021,,mini,{big},100\n', encoding='utf8')
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'build', freshenv=True,
+                   confoverrides={setting: file})
+    app.build(force_all=True)
+    assert warnings_of(app) == [expected]

@@ -22,6 +22,9 @@ HOSTILE_FOLDER = "lund-2024';touch PWNED;'"
 FOLDERS = [
     "{root}/reports/scores.csv:4: WARNING: slug 'habo-2022' is not the slug of Håbo "
     "2022, 'haabo-2022' (FORMAT.md); the row is ignored [kompass.data]",
+    "{root}/reports/ankeborg-2024/index.md:3: WARNING: evaluation :municipality: "
+    "'Ankeborg' is not one of Sweden's 290 municipalities; did you mean Vänersborg, "
+    'Lekeberg, Göteborg? [kompass.municipality]',
     "{root}/reports/haabo-2023/index.md:3: WARNING: previous evaluation 'habo-2021' is "
     "of another municipality than this one ('haabo-2023') [kompass.previous]",
     "{root}/reports/habo-2023-kopia/index.md:3: WARNING: folder name 'habo-2023-kopia' "
@@ -48,6 +51,8 @@ FOLDERS = [
     "slug of this evaluation, 'malmo-2022'; the folder's year 2021 differs from :year: "
     '2022 (FORMAT.md: the municipality in lower-case ASCII and the year); rename the '
     "folder to 'reports/malmo-2022'. Until then it gets no PDF of its own [kompass.folder]",
+    "{root}/reports/malmo-2021/index.md:3: WARNING: previous evaluation 'malmo-2024' is "
+    'not earlier than this one (2022) [kompass.previous]',
 ]
 # MyST's own warning for an unknown option, and ours for a hand-written page at
 # a generated page's path (told while pages are written, so it comes last).
@@ -94,7 +99,7 @@ def test_a_folder_name_never_reaches_latex_or_a_shell(app, tmp_path) -> None:
     app.build(force_all=True)
     out = Path(app.outdir)
     assert sorted(p.name for p in out.glob('*.tex')) == [
-        'haabo-2023.tex', 'habo-2023.tex', 'projectnamenotset.tex']
+        'ankeborg-2024.tex', 'haabo-2023.tex', 'habo-2023.tex', 'projectnamenotset.tex']
     assert not any('PWNED' in p.name for p in out.rglob('*'))
     # Run LaTeX's Makefile as make latexpdf does, with a harmless "compiler":
     # nothing the folder names say is executed.
@@ -231,8 +236,9 @@ def test_odd_input_ends_in_located_warnings_not_a_traceback(make_app, rootdir,
     assert (Path(app.outdir) / 'reports/ort-alpha-n-2024/staket.html').is_file()
 
 
-@pytest.mark.sphinx('html', testroot='compare', freshenv=True)
-def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(app, monkeypatch) -> None:
+def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
     from kompass import charts
 
     def broken(spec: dict, fmt: str) -> bytes:
@@ -242,6 +248,9 @@ def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(app, monkeyp
 
     real = charts.draw
     monkeypatch.setattr(charts, 'draw', broken)
+    # A build folder of its own: no chart may be there from another test.
+    app = make_app('html', srcdir=rootdir / 'test-compare', builddir=tmp_path,
+                   freshenv=True)
     app.build(force_all=True)
     assert warnings_of(app) == [
         '{root}/reports/ort-2024/index.md:33: WARNING: the chart could not be drawn '

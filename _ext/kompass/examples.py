@@ -72,7 +72,7 @@ def _sentence(node: nodes.Node) -> str:
     block = node.parent
     while block is not None and not isinstance(block, (nodes.paragraph, nodes.Body)):
         block = block.parent
-    if block is None:
+    if not isinstance(block, nodes.Element):
         return node.astext()
     text = ' '.join(block.astext().split())
     mention = ' '.join(node.astext().split())

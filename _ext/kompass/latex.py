@@ -73,7 +73,7 @@ def title_page(document: EvaluationDocument, config: Config) -> str:
     rec = document.result.record
     date = ''
     if rec.date:
-        date = format_date('%-d %B %Y', date=dt.date.fromisoformat(rec.date),
+        date = format_date('%-d %B %Y', date=dt.datetime.fromisoformat(rec.date),
                            language=config.language or 'en')
     elif rec.year:
         date = str(rec.year)

@@ -114,9 +114,9 @@ def visit_chart_html(self: HTML5Translator, node: kompass_chart) -> None:
     if name is None:
         self.body.append(f'<p class="kompass-chart-missing">{escape(node["alt"])}</p>')
     else:
+        folder = node.get('imgpath') or self.builder.imgpath
         self.body.append(
-            f'<img src="{node.get("imgpath") or self.builder.imgpath}/{name}" alt="{escape(node["alt"])}" '
-            'class="kompass-chart" />'
+            f'<img src="{folder}/{name}" alt="{escape(node["alt"])}" class="kompass-chart" />'
         )
     raise nodes.SkipNode
 

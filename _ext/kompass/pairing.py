@@ -7,7 +7,7 @@ renders (the seed's layout, in HTML and in PDF alike).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _TITLES = {'strengths': _('Styrkor'), 'improvements': _('Förbättringsmöjligheter')}
 
 
-def _is_list(node: nodes.Node | None, kind: str | None = None) -> bool:
+def _is_list(node: nodes.Node | None, kind: str | None = None) -> TypeGuard[nodes.container]:
     return (
         isinstance(node, nodes.container)
         and 'kompass_list' in node

@@ -206,8 +206,8 @@ def _read_rows(
                     row.warn('row has more cells than the header has columns')
                 yield row
         except csv.Error as exc:
-            problems.append(Problem(Kind.DATA, f'not a CSV row: {exc}',
-                                    f'{where}:{reader.line_num}'))
+            # The row that failed is the one after the last read.
+            problems.append(Problem(Kind.DATA, f'not a CSV row: {exc}', f'{where}:{line + 1}'))
 
     return rows(), digest
 

@@ -15,9 +15,9 @@ from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 
 from . import nodes as kn
-from .chartspec import Chart, ChartData, build_chart
 from .charts import alt_text
 from .charts import rows as chart_rows
+from .chartspec import Chart, ChartData, build_chart
 from .labels import _, points
 from .tables import build_table, bullet_list
 

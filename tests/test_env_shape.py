@@ -1,0 +1,75 @@
+"""What the build environment stores must not change shape silently.
+
+Sphinx pickles the domain's data between builds. When a record, the inputs or
+the derived results change shape, an old pickle no longer fits, and only a
+bumped ``data_version`` (domain) and ``env_version`` (extension) make Sphinx
+start afresh. This test fails when the shape changes and the versions do not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from kompass import ENV_VERSION
+from kompass.catalogue import Area, Catalogue, Criterion
+from kompass.comparison import Summary
+from kompass.domain import PER_DOC, Derived, Example, Inputs, KompassDomain
+from kompass.logs import Problem
+from kompass.records import (
+    AreaRecord,
+    ChartRecord,
+    EvaluationRecord,
+    MentionRecord,
+    ScoreRecord,
+    ViewRecord,
+)
+from kompass.register import Municipality, Register
+from kompass.scoredata import DataRow, PublishedAverage, ScoreData
+from kompass.scoring import EvaluationResult
+
+#: When this test fails: bump ``KompassDomain.data_version`` and
+#: ``kompass.ENV_VERSION``, then put the new versions and hash here.
+VERSIONS = (2, 2)
+SHAPE = '8bc9d438cc3c2481ea0bf4fa6a4af633f1501313'
+
+STORED = (
+    EvaluationRecord, ScoreRecord, AreaRecord, MentionRecord, ChartRecord, ViewRecord,
+    Problem, Inputs, Derived, Example, EvaluationResult, Summary, DataRow, ScoreData,
+    PublishedAverage, Catalogue, Area, Criterion, Register, Municipality,
+)
+
+
+def _fields(cls: type) -> list[tuple[str, str]]:
+    if dataclasses.is_dataclass(cls):
+        return [(f.name, str(f.type)) for f in dataclasses.fields(cls)]
+    annotations: dict[str, Any] = cls.__annotations__
+    return [(name, str(annotations[name])) for name in cls._fields]  # type: ignore[attr-defined]
+
+
+def shape() -> str:
+    """A digest of every stored class's fields and types, and of the data keys."""
+    parts: list[Any] = [(cls.__name__, _fields(cls)) for cls in STORED]
+    parts.append(('PER_DOC', PER_DOC))
+    parts.append(('initial_data', sorted(KompassDomain.initial_data)))
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def test_a_change_of_shape_bumps_the_versions() -> None:
+    assert (KompassDomain.data_version, ENV_VERSION, shape()) == (*VERSIONS, SHAPE), (
+        'the stored data changed shape: bump data_version and ENV_VERSION, then '
+        'update VERSIONS and SHAPE in this test'
+    )
+
+
+def test_the_shape_sees_a_new_field() -> None:
+    """The digest really depends on the fields (so the test above can fail)."""
+    before = shape()
+    original = ScoreRecord.__annotations__.copy()
+    try:
+        ScoreRecord.__annotations__['heading'] = 'int'
+        assert shape() != before
+    finally:
+        ScoreRecord.__annotations__.clear()
+        ScoreRecord.__annotations__.update(original)
