@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,82 @@ def next_app(make_app, previous, *args, **kwargs):  # type: ignore[no-untyped-de
 def status_of(app: object) -> str:
     """The build's status output without colour codes."""
     return _ANSI.sub('', app.status.getvalue())  # type: ignore[attr-defined]
+
+
+# --- the real project, built once per session -----------------------------------
+# Tests that only read the built site share these builds, so the suite does not
+# grow slower as reports are added. Tests of behaviour use the small roots.
+
+def _build_project(builder: str, build: Path) -> Path:
+    from sphinx.testing.util import SphinxTestApp
+
+    app = SphinxTestApp(builder, srcdir=PROJECT, builddir=build, freshenv=True)
+    try:
+        app.build(force_all=True)
+        assert warnings_of(app) == []
+        return Path(app.outdir)
+    finally:
+        app.cleanup()
+
+
+@pytest.fixture(scope='session')
+def project_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's website, built once (read it, never change it)."""
+    return _build_project('html', tmp_path_factory.mktemp('project-html'))
+
+
+@pytest.fixture(scope='session')
+def project_latex(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's LaTeX output, built once (read it, never change it)."""
+    return _build_project('latex', tmp_path_factory.mktemp('project-latex'))
+
+
+def compile_pdf(outdir: Path, tex: str) -> str:
+    """Compile *tex* in *outdir* with latexmk; return the PDF's text (layout kept)."""
+    import subprocess
+
+    pdf = outdir / tex.replace('.tex', '.pdf')
+    if not pdf.is_file():
+        subprocess.run(
+            ['latexmk', '-pdf', '-interaction=nonstopmode', '-halt-on-error', tex],
+            cwd=outdir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            timeout=600,
+        )
+    return subprocess.run(['pdftotext', '-layout', str(pdf), '-'], capture_output=True,
+                          check=True, text=True).stdout
+
+
+# --- reading tables in HTML ------------------------------------------------------
+
+class _Tables(HTMLParser):
+    """Collect every <table>'s class and rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[list[str], list[list[str]]]] = []
+        self._cell: list[str] | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == 'table':
+            self.tables.append(((dict(attrs).get('class') or '').split(), []))
+        elif tag == 'tr' and self.tables:
+            self.tables[-1][1].append([])
+        elif tag in ('td', 'th') and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ('td', 'th') and self._cell is not None and self.tables:
+            self.tables[-1][1][-1].append(' '.join(''.join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(html: str, css_class: str) -> list[list[list[str]]]:
+    """The rows (lists of cell texts) of each table with *css_class*."""
+    parser = _Tables()
+    parser.feed(html)
+    return [rows for classes, rows in parser.tables if css_class in classes]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import next_app, status_of, warnings_of
+from conftest import html_tables, next_app, status_of, warnings_of
+from kompass import nodes as kn
+from test_examples import EXPECTED as EXAMPLE_WARNINGS
 
 
 def _text(path: Path) -> str:
@@ -16,11 +19,11 @@ def _text(path: Path) -> str:
 
 def _overview_total(html: str) -> str:
     """The "Totalt" cell of the overview's summary table."""
-    match = re.search(
-        r'<strong>Totalt</strong>.*?<strong>(\d+)</strong>', html, flags=re.S
-    )
-    assert match, 'no overview total'
-    return match.group(1)
+    summary = html_tables(html, 'kompass-total')
+    assert summary, 'no overview total'
+    label, total, _maximum = summary[0][-1]
+    assert label == 'Totalt'
+    return total
 
 
 @pytest.mark.sphinx('html', testroot='basic', freshenv=True)
@@ -197,28 +200,97 @@ def test_second_build_reads_nothing(app, make_app) -> None:
     assert 'config changed' not in status.lower()
 
 
+@pytest.mark.parametrize('root', ['compare', 'examples'])
 @pytest.mark.parametrize(
     'builder',
     ['html', 'dirhtml', 'singlehtml', 'latex', 'text', 'man', 'texinfo', 'epub'],
 )
-def test_the_project_builds_cleanly_with_every_builder(builder, make_app, tmp_path) -> None:
+def test_charts_and_examples_build_cleanly_with_every_builder(
+    builder, root, make_app, rootdir, tmp_path
+) -> None:
+    app = make_app(builder, srcdir=rootdir / f'test-{root}', builddir=tmp_path,
+                   freshenv=True,
+                   confoverrides={'version': '1', 'epub_copyright': 'test',
+                                  'epub_author': 'test'})
+    app.build(force_all=True)
+    assert warnings_of(app) == ([] if root == 'compare' else EXAMPLE_WARNINGS)
+
+
+@pytest.mark.parametrize('theme', ['furo', 'classic', 'nature', 'alabaster'])
+def test_other_themes_build_the_pages_we_generate(theme, make_app, rootdir, tmp_path) -> None:
+    app = make_app('html', srcdir=rootdir / 'test-examples', builddir=tmp_path,
+                   freshenv=True, confoverrides={'html_theme': theme})
+    app.build(force_all=True)
+    assert warnings_of(app) == EXAMPLE_WARNINGS
+    page = (app.outdir / 'reports/karlskrona-2024/index.html').read_text(encoding='utf8')
+    assert ['Totalpoäng', '100 / 200'] in html_tables(page, 'kompass-header')[0]
+    assert 'kompass.css' in page
+    municipality = (app.outdir / 'kommuner/burlov.html').read_text(encoding='utf8')
+    assert '<h1>Burlövs kommun</h1>' in municipality and 'Till meningen' in municipality
+
+
+def test_the_project_builds_cleanly(project_html: Path) -> None:
+    """The session's one build of the project had no warning (see conftest)."""
+    assert (project_html / 'index.html').is_file()
+
+
+class forgotten(kn.kompass_placeholder):  # noqa: N801
+    """A placeholder type that no view renders (module level: doctrees are pickled)."""
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_a_placeholder_without_a_view_is_an_error_not_dropped(app) -> None:
+    """A new placeholder type that nobody renders must fail the build loudly."""
+    from docutils import nodes
+    from sphinx.errors import ExtensionError
+
+    def add_one(_app: object, doctree: nodes.document) -> None:
+        doctree += forgotten('')
+
+    app.connect('doctree-read', add_one)
+    with pytest.raises(ExtensionError, match="no view renders the placeholder 'forgotten'"):
+        app.build(force_all=True)
+
+
+def test_a_placeholder_that_reaches_a_writer_is_an_error() -> None:
+    from docutils import nodes
+    from sphinx.errors import ExtensionError
+
+    from kompass import nodes as kn
+
+    node = kn.score_overview('')
+    node.source, node.line = 'omrade-1.md', 3
+    with pytest.raises(ExtensionError, match=r"'score_overview' reached the writer "
+                                             r'unrendered \(omrade-1.md:3\)'):
+        from docutils.utils import new_document
+
+        kn._unrendered(nodes.GenericNodeVisitor(new_document('test')), node)
+
+
+@pytest.mark.parametrize(('root', 'failing'), [('basic', False), ('problems', True)])
+def test_make_check_fails_on_any_warning_and_lists_each(root, failing, rootdir, tmp_path) -> None:
+    import os
+    import shutil
+    import subprocess
+
     from conftest import PROJECT
 
-    app = make_app(builder, srcdir=PROJECT, builddir=tmp_path, freshenv=True,
-                   confoverrides={'version': '2022'})
-    app.build(force_all=True)
-    assert warnings_of(app) == []
-
-
-@pytest.mark.parametrize('theme', ['furo', 'classic', 'nature'])
-def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None:
-    from conftest import PROJECT
-
-    app = make_app('html', srcdir=PROJECT, builddir=tmp_path, freshenv=True,
-                   confoverrides={'html_theme': theme})
-    app.build(force_all=True)
-    assert warnings_of(app) == []
-    page = (app.outdir / 'reports/karlskrona-2022/index.html').read_text(encoding='utf8')
-    assert '497 / 800' in page and 'kompass.css' in page
-    municipality = (app.outdir / 'kommuner/karlskrona.html').read_text(encoding='utf8')
-    assert 'Karlskrona kommun</h1>' in municipality and 'Till meningen' in municipality
+    done = subprocess.run(
+        [shutil.which('make') or 'make', '-s', '-C', str(PROJECT), 'check',
+         f'SOURCEDIR={rootdir / f"test-{root}"}', f'BUILDDIR={tmp_path}',
+         f'VENV={Path(sys.executable).parent.parent}'],
+        env={**os.environ, 'PYTHONPATH': str(PROJECT / '_ext')},
+        capture_output=True, text=True, timeout=300,
+    )
+    if not failing:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert 'check: no warnings' in done.stdout
+        return
+    assert done.returncode != 0
+    assert 'check FAILED; every warning, as file:line:' in done.stdout
+    listed = [line for line in done.stdout.splitlines() if 'WARNING:' in line]
+    from test_warnings import PROBLEMS
+    assert len(listed) == len(PROBLEMS)
+    assert listed[0].endswith("loose.md:3: WARNING: score outside an evaluation: no "
+                              "{evaluation} directive in this document's folder or the "
+                              'folders above it [kompass.orphan]')

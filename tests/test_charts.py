@@ -170,3 +170,26 @@ def test_unknown_chart_kind_warns(app) -> None:
                    'trend [kompass.option]')
         for w in warnings_of(app)
     )
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True,
+                    confoverrides={'kompass_average_since': '2021-06-01'})
+def test_the_average_starts_where_the_configuration_says(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    # Ort 2021 (March) is left out: Stad 2023 and Ort 2024 remain with areas.
+    assert 'Genomsnitt sedan 2021 (2 utv.): 1 Första området 65; 2 Andra området 55' in html
+    assert 'från 2021-06-01 till och med 2024-05-01: 2 med områdespoäng, 3 med totalpoäng' in html
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True,
+                    confoverrides={'kompass_average_since': '2021-02-30'})
+def test_a_start_date_that_is_no_date_is_a_warning(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == [
+        "{root}/conf.py:1: WARNING: kompass_average_since '2021-02-30' is not an ISO date "
+        '(YYYY-MM-DD); the average is taken since 2020-01-01 [kompass.option]',
+    ]
+    html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    assert 'Genomsnitt sedan 2020 (3 utv.)' in html

@@ -253,7 +253,7 @@ def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(
                    freshenv=True)
     app.build(force_all=True)
     assert warnings_of(app) == [
-        '{root}/reports/ort-2024/index.md:33: WARNING: the chart could not be drawn '
+        '{root}/reports/ort-2024/index.md:47: WARNING: the chart could not be drawn '
         '(ValueError: no room for the legend); its numbers are in its text alternative '
         '[kompass.chart]',
     ]

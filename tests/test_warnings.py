@@ -141,7 +141,7 @@ def _expected_warnings() -> list[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding='utf8'))):
             if isinstance(node, ast.JoinedStr):
                 text = ''.join(
-                    v.value if isinstance(v, ast.Constant) else '{}' for v in node.values
+                    str(v.value) if isinstance(v, ast.Constant) else '{}' for v in node.values
                 )
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value

@@ -40,43 +40,44 @@ def test_the_schema_is_valid_and_its_validation_catches_mistakes() -> None:
     assert "$.evaluations[0].slug: 'X Y' does not match '^[a-z0-9-]+$'" in errors
 
 
-def _export(make_app, outdir: Path):  # type: ignore[no-untyped-def]
-    app = make_app('scores', srcdir=PROJECT, builddir=outdir, freshenv=True)
+def _export(make_app, rootdir: Path, outdir: Path):  # type: ignore[no-untyped-def]
+    app = make_app('scores', srcdir=rootdir / 'test-examples', builddir=outdir,
+                   freshenv=True)
     app.build(force_all=True)
-    assert warnings_of(app) == []
     return app
 
 
-def test_score_export_is_complete_valid_and_reproducible(make_app, tmp_path) -> None:
-    first = _export(make_app, tmp_path / 'one')
+def test_score_export_is_complete_valid_and_reproducible(make_app, rootdir, tmp_path) -> None:
+    first = _export(make_app, rootdir, tmp_path / 'one')
     out = Path(first.outdir)
     data = json.loads((out / 'scores.json').read_text(encoding='utf8'))
     assert _errors(data) == []
     # A mistake deep in a valid export (through $defs) is caught too.
     broken = deepcopy(data)
-    at = [e['slug'] for e in data['evaluations']].index('karlskrona-2022')
+    at = [e['slug'] for e in data['evaluations']].index('karlskrona-2024')
     broken['evaluations'][at]['criterion_points']['1.1']['points'] = -1
     assert _errors(broken) == [
         f"$.evaluations[{at}].criterion_points['1.1'].points: -1 is less than the minimum of 0"]
     assert data['tool']['name'] == 'kompass' and data['tool']['version']
     by_slug = {e['slug']: e for e in data['evaluations']}
-    karlskrona = by_slug['karlskrona-2022']
-    assert karlskrona['total'] == 497 and karlskrona['kind'] == 'report'
-    assert karlskrona['municipality_code'] == '1080'
-    assert karlskrona['criterion_points']['1.1'] == {
-        'points': 11, 'max': 20, 'file': 'reports/karlskrona-2022/omrade-1.md', 'line': 15}
-    assert [karlskrona['areas'][a]['points'] for a in '12345678'] == [
-        66, 76, 64, 59, 65, 66, 54, 47]
-    assert any(e['municipality'] == 'Burlöv' and e['criterion'] == '1.4'
-               for e in karlskrona['good_examples'])
-    assert by_slug['vallentuna-2021']['kind'] == 'data'
-    assert by_slug['hoganas-2020']['total'] == 611
+    report = by_slug['karlskrona-2024']
+    assert report['kind'] == 'report' and report['municipality_code'] == '1080'
+    assert report['criterion_points']['1.1'] == {
+        'points': 10, 'max': 20, 'file': 'reports/karlskrona-2024/omrade-1.md', 'line': 9}
+    assert {a: report['areas'][a]['points'] for a in '12'} == {'1': 50, '2': 50}
+    assert report['total'] == 100
+    # In the order they stand in the report's files.
+    assert [(e['municipality'], e['criterion']) for e in report['good_examples']] == [
+        ('Växjö', '2.1'), ('Burlöv', '1.1'), ('Nacka', '1.2')]
+    hoganas = by_slug['hoganas-2021']
+    assert (hoganas['kind'], hoganas['municipality'], hoganas['total']) == (
+        'data', 'Höganäs', 150)
     assert (out / 'scores.schema.json').is_file()
     csv_lines = (out / 'scores.csv').read_text(encoding='utf8').splitlines()
-    assert csv_lines[0].startswith('slug,municipality,municipality_code,year,date,criteria')
-    assert any(line.startswith('karlskrona-2022,Karlskrona,1080,2022,2022-08-16') and
-               line.endswith(',497') for line in csv_lines)
-    second = next_app(make_app, first, 'scores', srcdir=PROJECT,
+    assert csv_lines[0] == ('slug,municipality,municipality_code,year,date,criteria,kind,'
+                            'status,1.1,1.2,2.1,2.2,1,2,total')
+    assert 'hoganas-2021,Höganäs,1284,2021,,mini,data,final,,,,,,,150' in csv_lines
+    second = next_app(make_app, first, 'scores', srcdir=first.srcdir,
                       builddir=tmp_path / 'two', freshenv=True)
     second.build(force_all=True)
     for name in ('scores.json', 'scores.csv'):
@@ -134,14 +135,20 @@ def _run_module(copy: Path, module: str, *args: str) -> subprocess.CompletedProc
 
 def test_make_diff_builds_base_itself(tmp_path) -> None:
     copy = _project_copy(tmp_path)
-    area = copy / 'reports/karlskrona-2022/omrade-1.md'
-    area.write_text(area.read_text(encoding='utf8').replace(':points: 11', ':points: 12'),
-                    encoding='utf8')
+    # One score up by one, whatever the report says today, and a new warning.
+    area = next((copy / 'reports').glob('*/omrade-1.md'))
+    text = area.read_text(encoding='utf8')
+    found = re.search(r'\{score\} (1\.\d)\n:points: (\d+)', text)
+    assert found, 'no score in omrade-1.md'
+    criterion, before = found.group(1), int(found.group(2))
+    text = text.replace(found.group(0), f'{{score}} {criterion}\n:points: {before + 1}', 1)
+    area.write_text(text + '\n```{score} 9.9\n:points: 1\n```\n', encoding='utf8')
     done = _run_module(copy, 'kompass.diff')  # BASE: the merge base with main
     assert done.returncode == 0, done.stderr
-    assert '| 1\\.1 | 11 | 12 |' in done.stdout
-    assert '**Totalt: 497 → 498 (+1)**' in done.stdout
-    assert '[kompass.stated]' in done.stdout  # area 1 now disagrees with :stated:
+    assert f'| {criterion.replace(".", chr(92) + ".")} | {before} | {before + 1} |' in done.stdout
+    total = re.search(r'\*\*Totalt: (\d+) → (\d+) \(\+1\)\*\*', done.stdout)
+    assert total and int(total.group(2)) == int(total.group(1)) + 1
+    assert "unknown criterion '9.9'" in done.stdout  # the new warning
     worktrees = subprocess.run(['git', 'worktree', 'list'], cwd=copy, capture_output=True,
                                text=True, check=True).stdout
     assert len(worktrees.splitlines()) == 1  # the temporary worktree is gone

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from sphinx.domains import Domain
 
-from . import logs
+from . import logs, values
 from .catalogue import Catalogue, load_catalogues
 from .comparison import Summary, summaries
 from .records import (
@@ -64,6 +64,9 @@ PER_DOC = (
 
 _T = TypeVar('_T')
 
+#: The default of ``kompass_average_since`` (FORMAT.md).
+DEFAULT_SINCE = '2020-01-01'
+
 
 class Example(NamedTuple):
     """A good-example mention, placed in its evaluation and catalogue."""
@@ -91,6 +94,8 @@ class Inputs(NamedTuple):
     published_problems: tuple[logs.Problem, ...]
     #: The register of municipalities, or None when names are not checked.
     register: Register | None
+    #: ``kompass_average_since``, checked (its default where it is no date).
+    since: str
 
     def slug_base(self, municipality: str) -> str:
         """A municipality's name in slugs: the register's, else its ASCII form
@@ -116,7 +121,7 @@ class Inputs(NamedTuple):
         return official_name(municipality)
 
 
-EMPTY_INPUTS = Inputs({}, (), ScoreData((), (), ''), '', (), (), None)
+EMPTY_INPUTS = Inputs({}, (), ScoreData((), (), ''), '', (), (), None, DEFAULT_SINCE)
 
 
 @dataclass
@@ -304,7 +309,7 @@ class KompassDomain(Domain):
             if fingerprints.get(f) != before.fingerprints.get(f)
         }
         data_fingerprint = hashlib.sha1(repr((
-            data.digest, inputs.published, env.config.kompass_average_since, examples,
+            data.digest, inputs.published, inputs.since, examples,
         )).encode()).hexdigest()
         canonical = self._canonical_names(found)
         self.data['derived'] = Derived(
@@ -479,8 +484,9 @@ def get_domain(env: BuildEnvironment) -> KompassDomain:
     return cast('KompassDomain', env.get_domain('kompass'))
 
 
-def load_inputs(srcdir: Path, config: Any) -> Inputs:
-    """Read the catalogues, the register and the score data; never raises."""
+def load_inputs(srcdir: Path, config: Any, confdir: Path | None = None) -> Inputs:
+    """Read the catalogues, the register and the score data, and check the
+    settings they are used with; never raises."""
     catalogues, problems = load_catalogues(Path(srcdir, config.kompass_criteria_dir))
     register = None
     if config.kompass_check_municipalities:
@@ -494,7 +500,17 @@ def load_inputs(srcdir: Path, config: Any) -> Inputs:
                 'checked (expected a CSV with the columns code,name,county)',
                 f'{register_path}:1',
             ))
-    inputs = EMPTY_INPUTS._replace(catalogues=catalogues, register=register)
+    since = config.kompass_average_since
+    try:
+        since = values.iso_date(since)
+    except values.BadValue as exc:
+        problems.append(logs.Problem(
+            logs.Kind.OPTION,
+            f'kompass_average_since {exc}; the average is taken since {DEFAULT_SINCE}',
+            f'{Path(confdir or srcdir, "conf.py")}:1',
+        ))
+        since = DEFAULT_SINCE
+    inputs = EMPTY_INPUTS._replace(catalogues=catalogues, register=register, since=since)
     data_path = Path(srcdir, config.kompass_score_data)
     averages, average_problems = load_published_averages(
         Path(srcdir, config.kompass_published_averages), catalogues
@@ -511,7 +527,9 @@ def load_inputs(srcdir: Path, config: Any) -> Inputs:
 def load_data_on_init(app: Sphinx) -> None:
     """builder-inited: read the data files anew, so every build checks them
     (and parallel readers, forked later, share them)."""
-    get_domain(app.env).data['inputs'] = load_inputs(Path(app.srcdir), app.config)
+    get_domain(app.env).data['inputs'] = load_inputs(
+        Path(app.srcdir), app.config, Path(app.confdir)
+    )
 
 
 def outdated_by_catalogues(

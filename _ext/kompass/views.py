@@ -191,7 +191,7 @@ def chart_data(domain: KompassDomain, config: Config) -> ChartData:
     """What charts compare with, from the domain and the configuration."""
     return ChartData(
         domain.summaries, domain.catalogues, domain.published_averages,
-        config.kompass_average_since, config.language or '',
+        domain.inputs.since, config.language or '',
     )
 
 
