@@ -294,3 +294,14 @@ def test_make_check_fails_on_any_warning_and_lists_each(root, failing, rootdir, 
     assert listed[0].endswith("loose.md:3: WARNING: score outside an evaluation: no "
                               "{evaluation} directive in this document's folder or the "
                               'folders above it [kompass.orphan]')
+
+
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True)
+def test_the_area_box_names_sub_areas_as_the_report_does(app) -> None:
+    """A heading that is an alias of its criterion wins in the box; elsewhere
+    (the overview) the catalogue's title stays."""
+    app.build(force_all=True)
+    area1 = _text(app.outdir / 'reports/ort-2024/omrade-1.html')
+    assert html_tables(area1, 'kompass-area')[0][1][0] == 'Strategi Praktiskt arbete'
+    index = _text(app.outdir / 'reports/ort-2024/index.html')
+    assert html_tables(index, 'kompass-overview')[0][2][0] == '1.2 Praktik'

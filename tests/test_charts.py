@@ -84,7 +84,7 @@ def test_text_builders_carry_the_numbers(builder, make_app, rootdir, tmp_path) -
     out = ''.join(p.read_text(encoding='utf8') for p in Path(app.outdir).rglob('*')
                   if p.is_file() and p.suffix in {'.txt', '.1', '.texi'})
     assert '56,7' in out and '53,3' in out  # the averages
-    assert 'Genomsnitt sedan 2020' in out
+    assert 'Genomsnitt sedan' in out
     assert not list(Path(app.outdir).rglob('kompass-*.svg'))
 
 
@@ -173,7 +173,8 @@ def test_unknown_chart_kind_warns(app) -> None:
 
 
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True,
-                    confoverrides={'kompass_average_since': '2021-06-01'})
+                    confoverrides={'kompass_average_since': '2021-06-01',
+                                   'kompass_average_min': 2})
 def test_the_average_starts_where_the_configuration_says(app) -> None:
     app.build(force_all=True)
     assert warnings_of(app) == []
@@ -193,3 +194,71 @@ def test_a_start_date_that_is_no_date_is_a_warning(app) -> None:
     ]
     html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
     assert 'Genomsnitt sedan 2020 (3 utv.)' in html
+
+
+def _profile(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The profile chart's text alternative and its caption."""
+    html = (app.outdir / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    alt = re.search(r'<img src="[^"]+kompass-profile-\w+\.svg" alt="([^"]+)"', html)
+    assert alt, 'no profile chart'
+    figure = html[alt.end():]
+    caption = re.search(r'<span class="caption-text">(.*?)</span>', figure, re.S)
+    assert caption, 'no caption'
+    return alt.group(1), ' '.join(caption.group(1).split())
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True,
+                    confoverrides={'kompass_average_min': 3})
+def test_an_average_over_enough_evaluations_is_drawn(app) -> None:
+    app.build(force_all=True)
+    alt, caption = _profile(app)
+    assert alt.startswith('Ort 2024 jämfört med Ort 2021, genomsnittet och publicerat snitt.')
+    assert 'Genomsnitt sedan 2020 (3 utv.): 1 Första området 56,7; 2 Andra området 53,3' in alt
+    assert caption.startswith(
+        'Ort 2024 per område jämfört med Ort 2021, genomsnittet och publicerat snitt. '
+        'Genomsnittet avser utvärderingar med samma kriterier från 2020-01-01 till och med '
+        '2024-05-01: 3 med områdespoäng, 4 med totalpoäng.')
+
+
+@pytest.mark.sphinx('html', testroot='compare', freshenv=True,
+                    confoverrides={'kompass_average_min': 4})
+def test_too_few_evaluations_draw_no_average_and_say_why(app) -> None:
+    app.build(force_all=True)
+    alt, caption = _profile(app)
+    assert 'Genomsnitt' not in alt and '56,7' not in alt
+    assert alt.startswith('Ort 2024 jämfört med Ort 2021 och publicerat snitt.')
+    # The published average for the date stands as a series of its own.
+    assert 'Publicerat snitt: Riksnitt 2022: 1 Första området 55; 2 Andra området 52' in alt
+    assert ('Inget beräknat genomsnitt visas: från 2020-01-01 till och med 2024-05-01 finns '
+            'bara 3 utvärderingar med områdespoäng och samma kriterier, och ett genomsnitt '
+            'visas först när minst 4 står bakom det.') in caption
+    assert ('Det publicerade snittet (Riksnitt 2022, Förbundets rapport) visas för sig och '
+            'ingår inte i något beräknat genomsnitt.') in caption
+
+
+def test_a_chart_names_only_what_it_draws(make_app, rootdir, tmp_path) -> None:
+    """No previous evaluation by area, no published average, too few for an
+    average: the profile is only the evaluation itself, and says so."""
+    import shutil
+
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-compare', src)
+    (src / 'reports/published-averages.csv').unlink()
+    page = src / 'reports/ort-2024/index.md'
+    page.write_text(page.read_text(encoding='utf8').replace(
+        ':previous: ort-2021\n', ':previous: ort-2020\n'), encoding='utf8')
+    scores = src / 'reports/scores.csv'
+    scores.write_text(scores.read_text(encoding='utf8') +
+                      'ort-2020,Ort,2020,,mini,Endast total,,,,,,,70\n', encoding='utf8')
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'one', freshenv=True)
+    app.build(force_all=True)
+    alt, caption = _profile(app)
+    assert alt.startswith('Ort 2024 jämfört med genomsnittet.')  # min 3: still drawn
+    again = next_app(make_app, app, 'html', srcdir=src, builddir=tmp_path / 'two',
+                     freshenv=True, confoverrides={'kompass_average_min': 10})
+    again.build(force_all=True)
+    alt, caption = _profile(again)
+    assert alt.startswith('Ort 2024: poäng per område.')
+    assert caption.startswith('Ort 2024 per område; det finns inget att jämföra med i '
+                              'underlaget. För Ort 2020 finns bara totalpoängen (70), så '
+                              'den visas inte per område.')

@@ -49,12 +49,12 @@ def test_index_lists_reports_and_rows_sortably(app) -> None:
     # criteria gets its areas summed (Stad: 10 + 60 and 30 + 20).
     assert html_tables(html, 'kompass-index')[0] == [
         ['Kommun', 'Datum', 'Kriterier', '1', '2', 'Totalt', 'Källa'],
-        ['By', '2022', 'mini', '–', '–', '150', 'Bys nyheter'],
-        ['Gammal', '2019-05-01', 'mini', '10', '10', '20', 'Arkiv'],
-        ['Ort', '2021-03-01', 'mini', '40', '50', '90', 'Orts webbplats'],
-        ['Ort', '2024-05-01', 'mini', '60', '60', '120', 'rapport'],
-        ['Sen', '2025-01-01', 'mini', '100', '100', '200', 'Framtiden'],
-        ['Stad', '2023-06-01', 'mini', '70', '50', '120', 'Stads rapport'],
+        ['By', '2022', 'Minikompassen', '–', '–', '150', 'Bys nyheter'],
+        ['Gammal', '2019-05-01', 'Minikompassen', '10', '10', '20', 'Arkiv'],
+        ['Ort', '2021-03-01', 'Minikompassen', '40', '50', '90', 'Orts webbplats'],
+        ['Ort', '2024-05-01', 'Minikompassen', '60', '60', '120', 'rapport'],
+        ['Sen', '2025-01-01', 'Minikompassen', '100', '100', '200', 'Framtiden'],
+        ['Stad', '2023-06-01', 'Minikompassen', '70', '50', '120', 'Stads rapport'],
     ]
 
 

@@ -79,6 +79,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         description='First date of the evaluations the national average covers.',
     )
     app.add_config_value(
+        'kompass_average_min', 10, 'html', types=frozenset({int}),
+        description='Fewest evaluations a computed average is shown for.',
+    )
+    app.add_config_value(
         'kompass_check_municipalities', True, 'env', types=frozenset({bool}),
         description='Check municipality names against the register.',
     )

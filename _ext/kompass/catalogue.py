@@ -35,6 +35,13 @@ class Criterion:
     #: Other names SKR's reports use for it.
     aliases: tuple[str, ...] = ()
 
+    def is_named(self, name: str) -> bool:
+        """Whether *name* is this criterion's title or an alias (any case)."""
+        wanted = ' '.join(name.split()).casefold()
+        return bool(wanted) and any(
+            wanted == ' '.join(n.split()).casefold() for n in (self.title, *self.aliases)
+        )
+
 
 @dataclass(frozen=True)
 class Area:

@@ -16,14 +16,18 @@ import io
 import json
 import os
 import tempfile
-import textwrap
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from .labels import _
 
-#: Bump when the drawing changes, so cached files are not reused.
-STYLE_VERSION = 1
+#: What the drawing depends on besides the spec: this module's code and
+#: matplotlib's version. Part of every file name, so a changed drawing never
+#: reuses a file drawn the old way.
+STYLE = hashlib.sha1(
+    Path(__file__).read_bytes() + version('matplotlib').encode()
+).hexdigest()[:8]
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00',
@@ -36,7 +40,7 @@ Spec = dict[str, Any]
 
 def file_name(spec: Spec, ext: str) -> str:
     """``kompass-<kind>-<hash>.<ext>``: the content decides the name."""
-    blob = json.dumps([STYLE_VERSION, spec], sort_keys=True, ensure_ascii=False)
+    blob = json.dumps([STYLE, spec], sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha1(blob.encode('utf-8')).hexdigest()[:16]
     return f'kompass-{spec["kind"]}-{digest}.{ext}'
 
@@ -86,78 +90,124 @@ def rows(spec: Spec) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-def _wrap(label: str) -> str:
-    return '\n'.join(textwrap.wrap(label, 14, break_long_words=False)) or label
+#: Sizes in points; charts are drawn 6.4 inches wide, shown at the text's
+#: width on a screen and scaled down about 0.6 on a phone, where 12 points
+#: still read as 9-10 pixels.
+_TEXT = 12
+_SMALL = 11
+_WIDTH = 6.4
 
 
 def _draw_bars(fig: Any, spec: Spec) -> None:
-    ax = fig.add_subplot(1, 1, 1)
-    n = len(spec['series'])
-    width = 0.8 / max(n, 1)
-    xs = range(len(spec['areas']))
-    ax.bar(xs, [spec['area_max']] * len(spec['areas']), 0.9, color='#eeeeee',
-           edgecolor='#cccccc', label=_('Max (%s per område)') % spec['area_max'], zorder=0)
-    for i, series in enumerate(spec['series']):
-        offset = (i - (n - 1) / 2) * width
-        positions = [x + offset for x in xs]
-        values = [v if v is not None else 0 for v in series['values']]
-        style = series.get('style', 'bar')
-        if style == 'marker':
-            known = [(p, v) for p, v in zip(positions, series['values'], strict=True)
-                     if v is not None]
-            ax.plot([p for p, _ in known], [v for _, v in known], linestyle='none',
-                    marker='D', markersize=7, color='#000000', label=series['label'],
-                    zorder=3)
-            continue
-        bars = ax.bar(positions, values, width, color=COLOURS[i % len(COLOURS)],
-                      hatch=HATCHES[i % len(HATCHES)], edgecolor='#333333',
-                      linewidth=0.6, label=series['label'], zorder=2)
-        if n == 1:
-            ax.bar_label(bars, labels=[_fmt(v) for v in series['values']], padding=2)
-    ax.set_xticks(list(xs), [_wrap(a) for a in spec['areas']], fontsize=8)
-    ax.set_ylim(0, spec['area_max'] * 1.08)
-    ax.set_ylabel(_('Poäng'))
-    ax.set_title(spec['title'], fontsize=11)
-    ax.legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.22),
-              ncol=min(n + 1, 3), frameon=False)
+    """Areas as rows of horizontal bars (area names stay readable on a phone),
+    each bar with its value, the maximum as a grey bar behind."""
+    areas = spec['areas']
+    bars = spec['series']
+    per_row = max(len(bars), 1)
+    row = 0.34 * per_row + 0.22
+    legend_rows = len(spec['series']) + 1
+    head = 0.45 + 0.27 * legend_rows
+    height = head + row * len(areas) + 0.45
+    left = min(0.15 + 0.11 * max((len(a) for a in areas), default=4), 2.9)
+    fig.set_size_inches(_WIDTH, height)
+    ax = fig.add_axes((left / _WIDTH, 0.45 / height, 1 - (left + 0.25) / _WIDTH,
+                       (row * len(areas)) / height))
+    top = spec['area_max']
+    ys = list(range(len(areas)))
+    ax.barh(ys, [top] * len(areas), 0.9, color='#ececec', edgecolor='#c8c8c8',
+            linewidth=0.6, label=_('Max (%s per område)') % top, zorder=0)
+    width = 0.8 / per_row
+    for i, series in enumerate(bars):
+        offset = (i - (per_row - 1) / 2) * width
+        positions = [y + offset for y in ys]
+        known = [(p, v) for p, v in zip(positions, series['values'], strict=True)
+                 if v is not None]
+        # A published average is a series of its own, in grey: never mixed
+        # with (or mistaken for) the computed one.
+        published = series.get('style') == 'marker'
+        ax.barh([p for p, _v in known], [v for _p, v in known], width * 0.92,
+                color='#555555' if published else COLOURS[i % len(COLOURS)],
+                hatch='' if published else HATCHES[i % len(HATCHES)],
+                edgecolor='#333333', linewidth=0.5, label=series['label'], zorder=2)
+        for p, v in known:
+            ax.text(v + top * 0.012, p, _fmt(v), va='center', ha='left',
+                    fontsize=_SMALL if per_row > 1 else _TEXT, zorder=4)
+    ax.set_yticks(ys, areas, fontsize=_TEXT)
+    ax.set_ylim(len(areas) - 0.5, -0.5)
+    ax.set_xlim(0, top * 1.13)
+    ax.set_xticks([round(top * k / 4) for k in range(5)],
+                  [str(round(top * k / 4)) for k in range(5)], fontsize=_SMALL)
+    ax.tick_params(axis='y', length=0)
     ax.spines[['top', 'right']].set_visible(False)
+    fig.text(0.02, 1 - 0.3 / height, spec['title'], fontsize=_TEXT + 1, weight='bold',
+             va='center', ha='left')
+    handles, labels = ax.get_legend_handles_labels()
+    # The maximum last: the series first, as a reader looks for them.
+    order = [*range(1, len(handles)), 0]
+    fig.legend([handles[i] for i in order], [labels[i] for i in order],
+               loc='upper left', bbox_to_anchor=(0.02, 1 - 0.5 / height), ncol=1,
+               frameon=False, fontsize=_SMALL, handlelength=1.4, borderaxespad=0)
 
 
 def _draw_trend(fig: Any, spec: Spec) -> None:
+    """Totals over time, and below them (where known) the areas, one line each."""
     points = spec['points']
     labels = [p['label'] for p in points]
     xs = list(range(len(points)))
     has_areas = any(v is not None for p in points for v in p['areas'])
-    left = fig.add_subplot(1, 2 if has_areas else 1, 1)
-    totals = [(x, p['total']) for x, p in zip(xs, points, strict=True)
-              if p['total'] is not None]
-    left.plot([x for x, _ in totals], [t for _, t in totals], marker='o',
-              color=COLOURS[0], label=_('Totalt'))
+    panel = 2.6
+    legend = 0.3 * ((len(spec['areas']) + 1) // 2) if has_areas else 0
+    height = 0.7 + panel + ((panel + 0.7 + legend) if has_areas else 0) + 0.35
+    fig.set_size_inches(_WIDTH, height)
+    fig.text(0.02, 1 - 0.3 / height, spec['title'], fontsize=_TEXT + 1, weight='bold',
+             va='center', ha='left')
+
+    def axes(bottom: float) -> Any:
+        return fig.add_axes((0.9 / _WIDTH, bottom / height, 1 - 1.2 / _WIDTH, panel / height))
+
+    total_axes = axes(height - 0.7 - panel)
+    totals = [(x, p['total']) for x, p in zip(xs, points, strict=True) if p['total'] is not None]
+    total_axes.plot([x for x, _t in totals], [t for _x, t in totals], marker='o',
+                    color=COLOURS[0], linewidth=2)
     for x, t in totals:
-        left.annotate(_fmt(t), (x, t), textcoords='offset points', xytext=(0, 6),
-                      ha='center', fontsize=8)
-    left.set_ylim(0, spec['total_max'])
-    left.set_xticks(xs, labels, fontsize=8)
-    left.set_xlim(-0.5, len(xs) - 0.5)
-    left.set_title(_('Totalpoäng (max %s)') % spec['total_max'], fontsize=10)
-    fig.suptitle(spec['title'], fontsize=11)
-    if not has_areas:
-        return  # only totals are known: no empty area panel
-    right = fig.add_subplot(1, 2, 2)
-    for i, area in enumerate(spec['areas']):
-        known = [(x, p['areas'][i]) for x, p in zip(xs, points, strict=True)
-                 if p['areas'][i] is not None]
-        if known:
-            right.plot([x for x, _ in known], [v for _, v in known],
-                       marker=MARKERS[i % len(MARKERS)], color=COLOURS[i % len(COLOURS)],
-                       label=area)
-    right.set_ylim(0, spec['area_max'])
-    right.set_xticks(xs, labels, fontsize=8)
-    right.set_xlim(-0.5, len(xs) - 0.5)
-    right.set_title(_('Områden (max %s per område)') % spec['area_max'], fontsize=10)
-    if right.lines:
-        right.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.02, 1),
-                     frameon=False)
+        total_axes.text(x, t + spec['total_max'] * 0.04, _fmt(t), ha='center', va='bottom',
+                        fontsize=_SMALL)
+    total_axes.set_ylim(0, spec['total_max'] * 1.12)
+    total_axes.set_title(_('Totalpoäng (max %s)') % spec['total_max'], fontsize=_TEXT,
+                         loc='left')
+    panels = [total_axes]
+    if has_areas:
+        area_axes = axes(0.35 + legend + 0.35)
+        for i, area in enumerate(spec['areas']):
+            known = [(x, p['areas'][i]) for x, p in zip(xs, points, strict=True)
+                     if p['areas'][i] is not None]
+            if known:
+                area_axes.plot([x for x, _v in known], [v for _x, v in known],
+                               marker=MARKERS[i % len(MARKERS)],
+                               color=COLOURS[i % len(COLOURS)], label=area)
+        area_axes.set_ylim(0, spec['area_max'] * 1.05)
+        area_axes.set_title(_('Områden (max %s per område)') % spec['area_max'],
+                            fontsize=_TEXT, loc='left')
+        fig.legend(*area_axes.get_legend_handles_labels(), loc='lower left',
+                   bbox_to_anchor=(0.9 / _WIDTH, 0.2 / height), ncol=2, frameon=False,
+                   fontsize=_SMALL, borderaxespad=0)
+        panels.append(area_axes)
+    for ax in panels:
+        ax.set_xticks(xs, labels, fontsize=_SMALL)
+        ax.set_xlim(-0.5, len(xs) - 0.5)
+        ax.tick_params(axis='y', labelsize=_SMALL)
+        ax.spines[['top', 'right']].set_visible(False)
+
+
+#: rcParams for each format. SVG keeps text as text (small, fast, found by the
+#: browser's search, shown in the reader's sans-serif); PDF uses the standard
+#: Helvetica (nothing to embed; the same family as the PDF's headings).
+_RC: dict[str, dict[str, Any]] = {
+    'svg': {'svg.fonttype': 'none', 'svg.hashsalt': 'kompass',
+            'font.family': 'sans-serif', 'font.sans-serif': ['DejaVu Sans']},
+    'pdf': {'pdf.use14corefonts': True, 'font.family': 'sans-serif',
+            'font.sans-serif': ['Helvetica'], 'font.weight': 'medium'},
+}
 
 
 def draw(spec: Spec, fmt: str) -> bytes:
@@ -166,12 +216,9 @@ def draw(spec: Spec, fmt: str) -> bytes:
     from matplotlib.figure import Figure
 
     # Labels are data: "$...$" in a name is text, never mathtext.
-    rc: Any = {'svg.hashsalt': 'kompass', 'svg.fonttype': 'path', 'pdf.fonttype': 42,
-               'font.family': 'DejaVu Sans', 'hatch.linewidth': 0.6,
-               'text.parse_math': False}
+    rc: dict[str, Any] = {'hatch.linewidth': 0.6, 'text.parse_math': False, **_RC[fmt]}
     with mpl.rc_context(rc):
-        fig = Figure(figsize=(9, 4.6) if spec['kind'] == 'trend' else (8, 4.8),
-                     layout='constrained')
+        fig = Figure()
         if spec['kind'] == 'trend':
             _draw_trend(fig, spec)
         else:

@@ -41,6 +41,9 @@ class ChartData:
     since: str
     #: The language labels are drawn in (part of a chart's identity).
     language: str
+    #: ``kompass_average_min``: fewer evaluations than this, and no computed
+    #: average is drawn or printed.
+    average_min: int = 10
 
 
 def build_chart(
@@ -79,26 +82,50 @@ def _profile(
     spec: Spec, summary: Summary, catalogue: Catalogue, data: ChartData,
     previous_slug: str | None, notes: list[str],
 ) -> str:
+    """The evaluation against what it can honestly be compared with: its
+    previous evaluation, the computed average (only over enough evaluations),
+    a published average; title and caption name exactly what is drawn."""
     series = [_series(summary, catalogue, summary.label)]
+    compared: list[str] = []
     previous = data.summaries.get(previous_slug or '')
-    if previous is None:
-        notes.append(_('Ingen tidigare utvärdering finns i underlaget.'))
-    elif previous.criteria != summary.criteria:
+    if previous_slug and previous is None:
+        notes.append(_('Den tidigare utvärderingen (%s) finns inte i underlaget.')
+                     % previous_slug)
+    elif previous is not None and previous.criteria != summary.criteria:
         notes.append(_('Den tidigare utvärderingen (%s) gjordes med andra kriterier '
                        'och visas inte.') % previous.label)
-    else:
+    elif previous is not None and not previous.areas:
+        total = '–' if previous.total is None else str(previous.total)
+        notes.append(_('För %s finns bara totalpoängen (%s), så den visas inte per '
+                       'område.') % (previous.label, total))
+    elif previous is not None:
         series.append(_series(previous, catalogue, previous.label))
-        if not previous.areas:
-            notes.append(_('För %s finns bara totalpoängen (%s).') % (
-                previous.label, previous.total))
+        compared.append(previous.label)
+
     since = data.since
     average = national_average(summary, data.summaries.values(), since)
-    n_areas = max(average.area_counts.values(), default=0)
-    label = _('Genomsnitt sedan %s (%d utv.)') % (since[:4], n_areas)
-    series.append(_average_series(average, catalogue, label))
+    enough = {a: n for a, n in average.area_counts.items() if n >= data.average_min}
+    counted = max(average.area_counts.values(), default=0)
+    if enough:
+        label = _('Genomsnitt sedan %s (%d utv.)') % (since[:4], max(enough.values()))
+        total = average.total if average.total_count >= data.average_min else None
+        series.append(_average_series(average, catalogue, label, set(enough), total))
+        compared.append(_('genomsnittet'))
+        notes.append(
+            _('Genomsnittet avser utvärderingar med samma kriterier från %s till och '
+              'med %s: %d med områdespoäng, %d med totalpoäng.')
+            % (since, summary.sort_date, counted, average.total_count)
+        )
+    else:
+        notes.append(
+            _('Inget beräknat genomsnitt visas: från %s till och med %s finns bara %d '
+              'utvärderingar med områdespoäng och samma kriterier, och ett genomsnitt '
+              'visas först när minst %d står bakom det.')
+            % (since, summary.sort_date, counted, data.average_min)
+        )
     published = [
         p for p in data.published
-        if p.criteria == summary.criteria and p.date <= summary.sort_date
+        if p.criteria == summary.criteria and p.date <= summary.sort_date and p.areas
     ]
     if published:
         latest = max(published, key=lambda p: p.date)
@@ -108,21 +135,18 @@ def _profile(
             'total': latest.total,
             'style': 'marker',
         })
+        compared.append(_('publicerat snitt'))
         notes.append(_('Det publicerade snittet (%s, %s) visas för sig och ingår '
-                       'inte i det beräknade genomsnittet.') % (latest.label, latest.source))
-    notes.append(
-        _('Genomsnittet avser utvärderingar med samma kriterier från %s till och '
-          'med %s: %d med områdespoäng, %d med totalpoäng.')
-        % (since, summary.sort_date, n_areas, average.total_count)
-    )
-    spec['title'] = (
-        _('%s jämfört med tidigare utvärdering och genomsnitt')
-        if len(series) > 1 and previous is not None and previous.criteria == summary.criteria
-        else _('%s jämfört med genomsnitt')
-    ) % summary.label
+                       'inte i något beräknat genomsnitt.') % (latest.label, latest.source))
     spec['series'] = series
-    return _('%s jämfört med ett genomsnitt av alla utvärderingar sedan %s och '
-             'senaste utvärderingen.') % (summary.label, since[:4])
+    if not compared:
+        spec['title'] = _('%s: poäng per område') % summary.label
+        return _('%s per område; det finns inget att jämföra med i underlaget.') % (
+            summary.label)
+    together = compared[0] if len(compared) == 1 else (
+        ', '.join(compared[:-1]) + ' ' + _('och') + ' ' + compared[-1])
+    spec['title'] = _('%s jämfört med %s') % (summary.label, together)
+    return _('%s per område jämfört med %s.') % (summary.label, together)
 
 
 def _trend(
@@ -143,8 +167,11 @@ def _trend(
     spec['title'] = _('%s över tid') % summary.municipality
     if len(past) < 2:
         notes.append(_('Bara en utvärdering finns med dessa kriterier.'))
-    return _('Område och totalpoäng för %s, utvärdering för utvärdering.') % (
-        summary.municipality)
+    if any(s.areas for s in past):
+        return _('Områdes- och totalpoäng för %s, utvärdering för utvärdering.') % (
+            summary.municipality)
+    return _('Totalpoäng för %s, utvärdering för utvärdering (områdespoäng finns inte '
+             'i underlaget).') % summary.municipality
 
 
 def _series(summary: Summary, catalogue: Catalogue, label: str) -> dict[str, Any]:
@@ -155,12 +182,16 @@ def _series(summary: Summary, catalogue: Catalogue, label: str) -> dict[str, Any
     }
 
 
-def _average_series(average: Average, catalogue: Catalogue, label: str) -> dict[str, Any]:
+def _average_series(
+    average: Average, catalogue: Catalogue, label: str, shown: set[str],
+    total: float | None,
+) -> dict[str, Any]:
+    """The average of the areas in *shown* (the others stand on too few)."""
     return {
         'label': label,
         'values': [
-            round(average.areas[a.id], 1) if a.id in average.areas else None
+            round(average.areas[a.id], 1) if a.id in shown else None
             for a in catalogue.areas
         ],
-        'total': round(average.total, 1) if average.total is not None else None,
+        'total': round(total, 1) if total is not None else None,
     }

@@ -309,7 +309,8 @@ class KompassDomain(Domain):
             if fingerprints.get(f) != before.fingerprints.get(f)
         }
         data_fingerprint = hashlib.sha1(repr((
-            data.digest, inputs.published, inputs.since, examples,
+            data.digest, inputs.published, inputs.since, env.config.kompass_average_min,
+            examples,
         )).encode()).hexdigest()
         canonical = self._canonical_names(found)
         self.data['derived'] = Derived(

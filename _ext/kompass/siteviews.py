@@ -63,7 +63,7 @@ def evaluation_index(ctx: ViewContext) -> list[nodes.Node]:
         for s in group:
             name: Any = ctx.link(s.docname, None, s.municipality) if s.docname else s.municipality
             rows.append([
-                name, s.date or str(s.year or ''), cid,
+                name, s.date or str(s.year or ''), catalogue.title,
                 *(s.areas.get(a.id, '–') for a in catalogue.areas),
                 '–' if s.total is None else s.total,
                 _('rapport') if s.docname else s.source,
@@ -154,7 +154,7 @@ def catalogue_tables(ctx: ViewContext) -> list[nodes.Node]:
         rows.append([nodes.strong('', _('Totalt')), nodes.strong('', str(catalogue.max))])
         out.append(build_table(
             [85, 15], rows, head=[_('Område och delområde'), _('Max')],
-            title=f'{catalogue.title} ({cid})',
+            title=catalogue.title,
             classes=['kompass-catalogue'],
         ))
     return out

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.config import Config
 
-    from .catalogue import Catalogue
+    from .catalogue import Catalogue, Criterion
     from .domain import KompassDomain
     from .scoring import EvaluationResult
 
@@ -135,7 +135,7 @@ def area_box(ctx: ViewContext) -> list[nodes.Node]:
     area = catalogue.area(ctx.node['area'])
     if area is None:
         return []  # unknown area, already warned about
-    titles = bullet_list([c.title for c in area.criteria])
+    titles = bullet_list([_box_title(crit, result) for crit in area.criteria])
     score = nodes.strong('', str(result.area_totals.get(area.id, 0)))
     return [build_table(
         [80, 20],
@@ -144,6 +144,16 @@ def area_box(ctx: ViewContext) -> list[nodes.Node]:
         title=_('Område') + f' {area.id} {area.title}',
         classes=['kompass-area'],
     )]
+
+
+def _box_title(criterion: Criterion, result: EvaluationResult) -> str:
+    """The sub-area as the report names it: the heading its score stands under,
+    when that heading is the criterion's title or one of its aliases (so the
+    box and the heading below say the same); else the catalogue's title."""
+    score = result.points.get(criterion.id)
+    if score is not None and criterion.is_named(score.heading):
+        return score.heading
+    return criterion.title
 
 
 def overview(ctx: ViewContext) -> list[nodes.Node]:
@@ -191,7 +201,7 @@ def chart_data(domain: KompassDomain, config: Config) -> ChartData:
     """What charts compare with, from the domain and the configuration."""
     return ChartData(
         domain.summaries, domain.catalogues, domain.published_averages,
-        domain.inputs.since, config.language or '',
+        domain.inputs.since, config.language or '', config.kompass_average_min,
     )
 
 
