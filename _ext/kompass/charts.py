@@ -216,7 +216,7 @@ def draw(spec: Spec, fmt: str) -> bytes:
     from matplotlib.figure import Figure
 
     # Labels are data: "$...$" in a name is text, never mathtext.
-    rc: dict[str, Any] = {'hatch.linewidth': 0.6, 'text.parse_math': False, **_RC[fmt]}
+    rc: Any = {'hatch.linewidth': 0.6, 'text.parse_math': False, **_RC[fmt]}
     with mpl.rc_context(rc):
         fig = Figure()
         if spec['kind'] == 'trend':

@@ -108,8 +108,8 @@ def _profile(
     counted = max(average.area_counts.values(), default=0)
     if enough:
         label = _('Genomsnitt sedan %s (%d utv.)') % (since[:4], max(enough.values()))
-        total = average.total if average.total_count >= data.average_min else None
-        series.append(_average_series(average, catalogue, label, set(enough), total))
+        mean = average.total if average.total_count >= data.average_min else None
+        series.append(_average_series(average, catalogue, label, set(enough), mean))
         compared.append(_('genomsnittet'))
         notes.append(
             _('Genomsnittet avser utvärderingar med samma kriterier från %s till och '
