@@ -20,12 +20,14 @@ TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test tex-deps browser-deps clean \
-	scores diff new live locales
+	scores diff new live locales site preview
 
 help:
 	@echo "Kommunkompassen – make targets"
 	@echo "  make html       the website in $(BUILDDIR)/html"
 	@echo "  make latexpdf   the PDFs in $(BUILDDIR)/latex (installs TeX when run as root)"
+	@echo "  make site       the site as published: $(BUILDDIR)/html with its PDFs and score data"
+	@echo "  make preview    a pull request's preview: the site and the PDFs of the reports changed since BASE"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
 	@echo "  make test       the test suite (pytest)"
 	@echo "  make scores     every evaluation as $(BUILDDIR)/scores/scores.json and .csv"
@@ -83,8 +85,23 @@ check: $(VENV_STAMP)
 	  cat $(BUILDDIR)/check/warnings.txt; exit 1; \
 	fi
 
-test: $(VENV_STAMP)
+# The browser tests need Chromium: installed as root, else the exact install line.
+test: $(VENV_STAMP) browser-deps
 	$(VENV_PY) -m pytest tests
+
+# The site as published: pages, score data (data/), and every PDF the pages
+# link, copied into $(BUILDDIR)/html/pdf/ (fails if a linked PDF is missing).
+site: html latexpdf
+	@PYTHONPATH=_ext $(VENV_PY) -m kompass.publish site \
+	  --latex "$(BUILDDIR)/latex" --html "$(BUILDDIR)/html"
+
+# A pull request's preview: the site, and the PDFs of the reports changed since
+# BASE (default: the merge base with main). BASE reaches git as an argument,
+# read from the environment, never as shell text.
+preview: html latex tex-deps
+	@BASE="$${BASE:-$$(git merge-base HEAD main 2>/dev/null || git merge-base HEAD origin/main)}"; \
+	PYTHONPATH=_ext $(VENV_PY) -m kompass.publish preview --base "$$BASE" \
+	  --latex "$(BUILDDIR)/latex" --html "$(BUILDDIR)/html"
 
 scores: $(VENV_STAMP)
 	$(SPHINXBUILD) -b scores -q "$(SOURCEDIR)" $(BUILDDIR)/scores $(SPHINXOPTS)
@@ -103,7 +120,8 @@ live: $(VENV_STAMP)
 	  --ignore "$(BUILDDIR)/*" --ignore ".venv/*" --ignore "tests/*" --ignore ".git/*" $(SPHINXOPTS)
 
 # Reader-facing labels: extract them from the code, merge into each language's
-# .po (translate the new entries there), and compile the .mo files.
+# .po (translate the new entries there), and compile the .mo files; also the
+# project's Swedish for Sphinx's and the theme's labels (locales/sv).
 LOCALES := _ext/kompass/locales
 locales: $(VENV_STAMP)
 	$(VENV)/bin/pybabel -q extract -k _ --no-location --sort-output --project kompass \
@@ -111,10 +129,12 @@ locales: $(VENV_STAMP)
 	$(VENV)/bin/pybabel -q update --ignore-obsolete --ignore-pot-creation-date -i $(BUILDDIR)/kompass.pot \
 	  -d $(LOCALES) -D kompass
 	$(VENV)/bin/pybabel -q compile -d $(LOCALES) -D kompass
+	$(VENV)/bin/pybabel -q compile -d locales -D sphinx
 
 # Headless Chromium for the browser test (Debian's package; never a download).
+CHROMIUM ?= chromium
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
