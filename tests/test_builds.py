@@ -205,8 +205,10 @@ def test_the_project_builds_cleanly_with_every_builder(builder, make_app, tmp_pa
     assert warnings_of(app) == []
 
 
-@pytest.mark.parametrize('theme', ['furo', 'classic', 'nature'])
+@pytest.mark.parametrize('theme', ['furo', 'alabaster', 'classic', 'nature'])
 def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None:
+    """The site's theme is pydata-sphinx-theme; any other builds as cleanly, with
+    the report bar (title, PDF link) and the score data, which need no theme."""
     from conftest import PROJECT
 
     app = make_app('html', srcdir=PROJECT, builddir=tmp_path, freshenv=True,
@@ -215,5 +217,10 @@ def test_the_project_builds_with_other_themes(theme, make_app, tmp_path) -> None
     assert warnings_of(app) == []
     page = (app.outdir / 'reports/karlskrona-2022/index.html').read_text(encoding='utf8')
     assert '497 / 800' in page and 'kompass.css' in page
+    assert 'pydata' not in page
+    assert '<a href="../../pdf/karlskrona-2022.pdf" type="application/pdf">' in page
+    area = (app.outdir / 'reports/karlskrona-2022/omrade-2.html').read_text(encoding='utf8')
+    assert 'Område 2 Samhällsutveckling – Karlskrona 2022' in area
+    assert (app.outdir / 'data/scores.csv').is_file()
     municipality = (app.outdir / 'kommuner/karlskrona.html').read_text(encoding='utf8')
     assert 'Karlskrona kommun</h1>' in municipality and 'Till meningen' in municipality

@@ -66,9 +66,18 @@ def copy_pdfs(latex_dir: Path, html_dir: Path, names: Iterable[str]) -> list[str
     return copied
 
 
+def readable(html_dir: Path) -> None:
+    """Every file of the site readable by all: a web server often runs as
+    another user (some build steps write files only their owner may read)."""
+    for path in html_dir.rglob('*'):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o444)
+
+
 def site(latex_dir: Path, html_dir: Path) -> int:
     """Copy every document's PDF; fail if a linked PDF is missing."""
     copied = copy_pdfs(latex_dir, html_dir, documents(latex_dir))
+    readable(html_dir)
     missing = {
         name: pages for name, pages in linked_pdfs(html_dir).items()
         if not (html_dir / PDF_DIR / name).is_file()
