@@ -96,12 +96,12 @@ site: html latexpdf
 	  --latex "$(BUILDDIR)/latex" --html "$(BUILDDIR)/html"
 
 # A pull request's preview: the site, and the PDFs of the reports changed since
-# BASE (default: the merge base with main). BASE reaches git as an argument,
-# read from the environment, never as shell text.
+# BASE (default: the merge base with main), said in $(BUILDDIR)/preview.md. BASE
+# reaches git as an argument read from the environment, never as shell text.
 preview: html latex tex-deps
 	@BASE="$${BASE:-$$(git merge-base HEAD main 2>/dev/null || git merge-base HEAD origin/main)}"; \
 	PYTHONPATH=_ext $(VENV_PY) -m kompass.publish preview --base "$$BASE" \
-	  --latex "$(BUILDDIR)/latex" --html "$(BUILDDIR)/html"
+	  --latex "$(BUILDDIR)/latex" --html "$(BUILDDIR)/html" --summary "$(BUILDDIR)/preview.md"
 
 scores: $(VENV_STAMP)
 	$(SPHINXBUILD) -b scores -q "$(SOURCEDIR)" $(BUILDDIR)/scores $(SPHINXOPTS)

@@ -101,8 +101,10 @@ def test_preview_builds_the_pdfs_of_the_changed_reports_only(repo, tmp_path, cap
     latex = _latex(tmp_path / 'latex', 'ort-2024', 'stad-2023', 'broken-2024', 'kommunkompassen')
     (latex / 'Makefile').write_text(_FAKE_LATEX_MAKEFILE, encoding='utf8')
     html = tmp_path / 'html'
-    done = preview(latex, html, 'main', cwd=repo)
+    summary = tmp_path / 'preview.md'
+    done = preview(latex, html, 'main', cwd=repo, summary=summary)
     out = capsys.readouterr().out
+    assert summary.read_text(encoding='utf8') == out
     assert done == 1  # broken-2024's PDF did not build
     assert sorted(p.name for p in (html / 'pdf').iterdir()) == ['ort-2024.pdf']
     assert not (latex / 'stad-2023.pdf').exists()  # unchanged: not built

@@ -276,7 +276,8 @@ def test_workflow_publishes_main_and_previews_pull_requests() -> None:
     assert upload['with']['path'] == '_build/html'
     summary = by_name['Job summary']
     assert summary['env'] == {'PREVIEW_URL': '${{ steps.preview.outputs.artifact-url }}'}
-    for text in ('score-diff.md', 'preview.md', '$PREVIEW_URL', '>> "$GITHUB_STEP_SUMMARY"'):
+    for text in ('score-diff.md', '_build/preview.md', '$PREVIEW_URL',
+                 '>> "$GITHUB_STEP_SUMMARY"'):
         assert text in summary['run']
     # The diff and the preview reach the summary even when the strict build fails.
     for name in ('Score changes', 'Site and the changed reports\' PDFs', 'Upload the preview',

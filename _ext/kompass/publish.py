@@ -7,8 +7,8 @@ link them under ``pdf/`` (:mod:`kompass.htmlpage`). This copies them there.
 - ``site`` (publishing): every PDF, and it fails naming each PDF a page links
   that is missing, so the published site never has a broken PDF link.
 - ``preview`` (a pull request): builds only the PDFs of the reports changed
-  since ``--base`` and copies those; prints Markdown saying which, for the job
-  summary. Names from the repository are printed only when they are slugs.
+  since ``--base`` and copies those; writes Markdown saying which, for the job
+  summary (``--summary``). Names from the repository appear only as slugs.
 
 Run as ``python -m kompass.publish site|preview ...``; every value is an
 argument, never a shell string.
@@ -109,8 +109,10 @@ def _shown(name: str) -> str:
     return f'`{name}`' if _NAME.fullmatch(name) else '(en mapp vars namn inte är en slug)'
 
 
-def preview(latex_dir: Path, html_dir: Path, base: str, cwd: Path | None = None) -> int:
-    """Build and copy the PDFs of the reports changed since *base*; print Markdown.
+def preview(latex_dir: Path, html_dir: Path, base: str, cwd: Path | None = None,
+            summary: Path | None = None) -> int:
+    """Build and copy the PDFs of the reports changed since *base*; print
+    Markdown saying which, and write it to *summary* too (for the job summary).
 
     Fails when a changed report's PDF does not build (a reviewer would miss it).
     """
@@ -135,7 +137,10 @@ def preview(latex_dir: Path, html_dir: Path, base: str, cwd: Path | None = None)
         else:
             copy_pdfs(latex_dir, html_dir, [folder])
             lines.append(f'- {_shown(folder)}: webbplatsen och `{PDF_DIR}/{folder}.pdf`')
-    print('\n'.join(lines))
+    text = '\n'.join(lines) + '\n'
+    print(text, end='')
+    if summary is not None:
+        summary.write_text(text, encoding='utf-8')
     return 1 if failed else 0
 
 
@@ -145,13 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--latex', type=Path, required=True, help='the LaTeX build folder')
     parser.add_argument('--html', type=Path, required=True, help='the HTML build folder')
     parser.add_argument('--base', help='preview: git revision the pull request starts from')
+    parser.add_argument('--summary', type=Path, help='preview: also write the Markdown here')
     args = parser.parse_args(argv)
     if args.command == 'site':
         return site(args.latex, args.html)
     if not args.base or args.base.startswith('-'):
         parser.error('preview needs --base <git revision>')
     try:
-        return preview(args.latex, args.html, args.base)
+        return preview(args.latex, args.html, args.base, summary=args.summary)
     except subprocess.CalledProcessError as exc:
         print(f'git cannot compare with {args.base!r}: {exc.stderr.strip()}', file=sys.stderr)
         return 1
