@@ -39,6 +39,8 @@ html_theme_options = {
     'article_header_start': ['breadcrumbs'],
     'secondary_sidebar_items': ['page-toc'],
     'show_toc_level': 2,
+    # No section navigation on pages without sub-pages (the catalogue, ...).
+    'sidebar_includehidden': False,
     'show_prev_next': True,
     'footer_start': ['kompass-footer.html'],
     'footer_center': [],
