@@ -81,7 +81,8 @@ def test_names_from_a_report_are_escaped(app, make_app) -> None:
     area = _text(Path(again.outdir) / 'reports/ort-2024/omrade-1.html')
     assert '<i>' not in area and '<b>' not in area
     assert area.count('</style>') == area.count('<style')  # the print style stays closed
-    assert 'Rapport: <a href="index.html">Ort&lt;i&gt;&quot;x&#x27;;}&lt;/style&gt;&lt;b&gt; 2024' in area
+    escaped = 'Ort&lt;i&gt;&quot;x&#x27;;}&lt;/style&gt;&lt;b&gt; 2024'
+    assert f'Rapport: <a href="index.html">{escaped}</a>' in area
     style = area.split('<style media="print">', 1)[1].split('</style>', 1)[0]
     assert '"' not in style.split('content: "', 1)[1].rsplit('"; }', 1)[0]
 

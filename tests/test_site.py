@@ -314,7 +314,9 @@ OVERFLOW_JS = """() => {
   const contained = (el) => {
     for (let p = el; p && p !== document.body; p = p.parentElement) {
       const s = getComputedStyle(p);
-      if (/(auto|scroll)/.test(s.overflowX)) return !!article && p !== article && article.contains(p);
+      if (/(auto|scroll)/.test(s.overflowX)) {
+        return !!article && p !== article && article.contains(p);
+      }
       if (s.textOverflow === 'ellipsis' && s.overflowX !== 'visible') return true;
       if (s.clip !== 'auto' || s.clipPath !== 'none') return true;  // visually hidden
       if (s.position === 'fixed' && p.getBoundingClientRect().right <= 0) return true;
