@@ -52,7 +52,7 @@ ENGLISH = (
     'Hide Search Matches', 'Search Results', 'Searching', 'Preparing search', 'Link to this',
     'Permalink', 'Edit this page', 'View this page', 'Last updated', 'Click to', 'More',
     'Menu', 'Close', 'Error', 'Announcement', 'Sidebar', 'Theme', 'Download', 'Go',
-    'Please activate JavaScript', 'Ctrl+K',
+    'Please activate JavaScript',
 )
 #: Sphinx's Swedish that says something else ("bord" is a piece of furniture).
 WRONG_SWEDISH = ('Länk till detta bord', 'Länk till denna termin', 'detta toctree')
