@@ -36,12 +36,14 @@ VENV_STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test lint tex-deps browser-deps clean \
-	scores diff new live locales
+	scores diff new live locales site preview
 
 help:
 	@echo "Kommunkompassen – make targets"
 	@echo "  make html       the website in $$BUILDDIR/html"
 	@echo "  make latexpdf   the PDFs in $$BUILDDIR/latex (installs TeX when run as root)"
+	@echo "  make site       the site as published: $$BUILDDIR/html with its PDFs and score data"
+	@echo "  make preview    a pull request's preview: the site and the PDFs of the reports changed since BASE"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
 	@echo "  make test       the test suite (pytest)"
 	@echo "  make lint       ruff and mypy over _ext and tests (settings in pyproject.toml)"
@@ -97,7 +99,8 @@ check: $(VENV_STAMP)
 	  cat "$$out/warnings.txt"; exit 1; \
 	fi
 
-test: $(VENV_STAMP)
+# The browser tests need Chromium: installed as root, else the exact install line.
+test: $(VENV_STAMP) browser-deps
 	"$$VENV/bin/python" -m pytest tests
 
 # Lint and type checks, settings in pyproject.toml. The code is laid out by
@@ -105,6 +108,20 @@ test: $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	"$$VENV/bin/ruff" check _ext tests
 	"$$VENV/bin/mypy" _ext tests
+
+# The site as published: pages, score data (data/), and every PDF the pages
+# link, copied into $BUILDDIR/html/pdf/ (fails if a linked PDF is missing).
+site: html latexpdf
+	@PYTHONPATH=_ext "$$VENV/bin/python" -m kompass.publish site \
+	  --latex "$$BUILDDIR/latex" --html "$$BUILDDIR/html"
+
+# A pull request's preview: the site, and the PDFs of the reports changed since
+# BASE (default: the merge base with main), said in $BUILDDIR/preview.md. BASE
+# reaches git as an argument read from the environment, never as shell text.
+preview: html latex tex-deps
+	@BASE="$${BASE:-$$(git merge-base HEAD main 2>/dev/null || git merge-base HEAD origin/main)}"; \
+	PYTHONPATH=_ext "$$VENV/bin/python" -m kompass.publish preview "--base=$$BASE" \
+	  --latex "$$BUILDDIR/latex" --html "$$BUILDDIR/html" --summary "$$BUILDDIR/preview.md"
 
 scores: $(VENV_STAMP)
 	set -f; "$$VENV/bin/sphinx-build" -b scores -q "$$SOURCEDIR" "$$BUILDDIR/scores" $$SPHINXOPTS
@@ -129,17 +146,19 @@ live: $(VENV_STAMP)
 	  --ignore "tests/*" --ignore ".git/*" $$SPHINXOPTS
 
 # Reader-facing labels: extract them from the code, merge into each language's
-# .po (translate the new entries there), and compile the .mo files.
+# .po (translate the new entries there), and compile the .mo files; also the
+# project's Swedish for Sphinx's and the theme's labels (locales/sv).
 locales: $(VENV_STAMP)
 	"$$VENV/bin/pybabel" -q extract -k _ --no-location --sort-output --project kompass \
 	  -o "$$BUILDDIR/kompass.pot" _ext/kompass
 	"$$VENV/bin/pybabel" -q update --ignore-obsolete --ignore-pot-creation-date \
 	  -i "$$BUILDDIR/kompass.pot" -d "$$LOCALES" -D kompass
 	"$$VENV/bin/pybabel" -q compile -d "$$LOCALES" -D kompass
+	"$$VENV/bin/pybabel" -q compile -d locales -D sphinx
 
 # Headless Chromium for the browser test (Debian's package; never a download).
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	@if command -v "$${CHROMIUM:-chromium}" >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \

@@ -218,13 +218,19 @@ def test_charts_and_examples_build_cleanly_with_every_builder(
 
 @pytest.mark.parametrize('theme', ['furo', 'classic', 'nature', 'alabaster'])
 def test_other_themes_build_the_pages_we_generate(theme, make_app, rootdir, tmp_path) -> None:
+    """The site's theme is pydata-sphinx-theme; any other builds as cleanly, with
+    the report bar (title, PDF link) and the score data, which need no theme."""
     app = make_app('html', srcdir=rootdir / 'test-examples', builddir=tmp_path,
                    freshenv=True, confoverrides={'html_theme': theme})
     app.build(force_all=True)
     assert warnings_of(app) == EXAMPLE_WARNINGS
     page = (app.outdir / 'reports/karlskrona-2024/index.html').read_text(encoding='utf8')
     assert ['Totalpoäng', '100 / 200'] in html_tables(page, 'kompass-header')[0]
-    assert 'kompass.css' in page
+    assert 'kompass.css' in page and 'pydata' not in page
+    assert '<a href="../../pdf/karlskrona-2024.pdf" type="application/pdf">' in page
+    area = (app.outdir / 'reports/karlskrona-2024/omrade-1.html').read_text(encoding='utf8')
+    assert '<title>Område 1 – Karlskrona 2024' in area
+    assert (app.outdir / 'data/scores.csv').is_file()
     municipality = (app.outdir / 'kommuner/burlov.html').read_text(encoding='utf8')
     assert '<h1>Burlövs kommun</h1>' in municipality and 'Till meningen' in municipality
 

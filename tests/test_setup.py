@@ -61,6 +61,28 @@ def test_tex_deps_prints_the_install_line_when_not_root(tmp_path: Path) -> None:
     assert TEX_LINE in done.stdout
 
 
+def test_make_test_installs_chromium_or_prints_the_install_line(tmp_path: Path) -> None:
+    """The browser tests never skip: ``make test`` first runs browser-deps, which
+    installs Chromium as root, or else stops with the exact line to run."""
+    makefile = (PROJECT / 'Makefile').read_text(encoding='utf8')
+    test_rule = re.search(r'^test:([^\n]*)', makefile, re.M)
+    assert test_rule and 'browser-deps' in test_rule.group(1).split()
+    fake = tmp_path / 'bin'
+    fake.mkdir()
+    (fake / 'id').write_text('#!/bin/sh\necho 1000\n')  # not root
+    (fake / 'id').chmod(0o755)
+    done = subprocess.run(
+        [shutil.which('make') or 'make', '-s', '-C', str(PROJECT), 'browser-deps',
+         'CHROMIUM=no-such-chromium'],
+        env={**os.environ, 'PATH': f'{fake}:{os.environ["PATH"]}'},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode != 0
+    assert 'Chromium is missing. Install it with:' in done.stdout
+    assert ('sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core'
+            in done.stdout)
+
+
 def test_ci_script_installs_and_runs_the_readme_commands() -> None:
     script = (PROJECT / '.ci/run').read_text(encoding='utf8')
     for command in ('make tex-deps', 'make browser-deps', 'make test', 'make check',

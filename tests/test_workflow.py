@@ -177,15 +177,26 @@ def test_make_new_creates_a_draft_that_builds_cleanly(tmp_path, make_app) -> Non
     assert warnings_of(app) == []
 
 
-def test_workflow_is_valid_and_names_existing_targets() -> None:
-    workflow = yaml.safe_load(
-        (PROJECT / '.github/workflows/kompass.yml').read_text(encoding='utf8'))
-    assert set(workflow['jobs']) == {'check', 'build'}
+def _workflow() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT / '.github/workflows/kompass.yml').read_text(encoding='utf8'))
+
+
+def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get('steps', []))
+
+
+def _make_targets() -> set[str]:
     makefile = (PROJECT / 'Makefile').read_text(encoding='utf8')
     targets = set(re.findall(r'^([\w-]+)(?:\s+[\w-]+)*\s*:(?!=)', makefile, re.M))
     targets |= {t for line in re.findall(r'^((?:[\w-]+ )+[\w-]+):', makefile, re.M)
                 for t in line.split()}
-    runs = [step['run'] for job in workflow['jobs'].values() for step in job['steps']
+    return targets
+
+
+def test_workflow_is_valid_and_names_existing_targets() -> None:
+    workflow = _workflow()
+    assert set(workflow['jobs']) == {'pull-request', 'site', 'deploy'}
+    runs = [step['run'] for job in workflow['jobs'].values() for step in _steps(job)
             if 'run' in step]
     used: set[str] = set()
     for run in runs:
@@ -194,9 +205,65 @@ def test_workflow_is_valid_and_names_existing_targets() -> None:
                 if not re.fullmatch(r'[a-z][\w-]*', word):
                     break  # a VAR=value, a redirection: the targets ended
                 used.add(word)
-    assert used >= {'check', 'diff', 'html', 'latexpdf', 'tex-deps', 'scores'}
-    assert used <= targets, used - targets
-    assert any('GITHUB_STEP_SUMMARY' in run and 'make diff' in run for run in runs)
+    assert used >= {'check', 'diff', 'preview', 'site', 'tex-deps'}
+    assert used <= _make_targets(), used - _make_targets()
+
+
+def test_workflow_has_least_privilege_and_keeps_pull_request_values_out_of_run_lines() -> None:
+    workflow = _workflow()
+    events = workflow.get('on', workflow.get(True))  # YAML 1.1 reads a bare on: as true
+    assert set(events) == {'pull_request', 'push'}  # never pull_request_target
+    assert events['push'] == {'branches': ['main']}
+    assert workflow['permissions'] == {'contents': 'read'}
+    jobs = workflow['jobs']
+    # Only the deploy job may write, to Pages, and it runs none of the repository's code.
+    assert {name for name, job in jobs.items() if 'permissions' in job} == {'deploy'}
+    deploy = jobs['deploy']
+    assert deploy['permissions'] == {'pages': 'write', 'id-token': 'write'}
+    assert [step.get('uses', '').split('@')[0] for step in _steps(deploy)] == [
+        'actions/deploy-pages']
+    assert deploy['needs'] == 'site' and "github.ref == 'refs/heads/main'" in deploy['if']
+    assert "github.event_name == 'push'" in deploy['if']
+    for name, job in jobs.items():
+        for step in _steps(job):
+            # No expression at all in a run: line (values come through env:).
+            assert '${{' not in step.get('run', ''), (name, step.get('name'))
+            if 'uses' in step:
+                assert re.fullmatch(r'actions/[\w-]+@v\d+', step['uses']), step['uses']
+            if step.get('uses', '').startswith('actions/checkout@'):
+                assert step['with']['persist-credentials'] is False
+        assert 'secrets.' not in yaml.safe_dump(job)
+
+
+def test_workflow_publishes_main_and_previews_pull_requests() -> None:
+    jobs = _workflow()['jobs']
+    site = jobs['site']
+    assert site['if'] == "github.event_name == 'push'"
+    runs = [step.get('run', '') for step in _steps(site)]
+    assert 'make site' in runs  # html, every PDF and the score data in _build/html
+    upload = next(s for s in _steps(site) if s.get('uses', '').startswith(
+        'actions/upload-pages-artifact@'))
+    assert upload['with']['path'] == '_build/html'
+
+    pr = jobs['pull-request']
+    assert pr['if'] == "github.event_name == 'pull_request'"
+    assert pr['env']['BASE'] == '${{ github.event.pull_request.base.sha }}'
+    by_name = {step.get('name'): step for step in _steps(pr)}
+    assert by_name['Strict build']['run'] == 'make check'
+    assert 'make diff BASE="$BASE"' in by_name['Score changes']['run']
+    assert 'make preview BASE="$BASE"' in by_name['Site and the changed reports\' PDFs']['run']
+    upload = by_name['Upload the preview']
+    assert upload['uses'].startswith('actions/upload-artifact@') and upload['id'] == 'preview'
+    assert upload['with']['path'] == '_build/html'
+    summary = by_name['Job summary']
+    assert summary['env'] == {'PREVIEW_URL': '${{ steps.preview.outputs.artifact-url }}'}
+    for text in ('score-diff.md', '_build/preview.md', '$PREVIEW_URL',
+                 '>> "$GITHUB_STEP_SUMMARY"'):
+        assert text in summary['run']
+    # The diff and the preview reach the summary even when the strict build fails.
+    for name in ('Score changes', 'Site and the changed reports\' PDFs', 'Upload the preview',
+                 'Job summary'):
+        assert by_name[name]['if'] == '${{ !cancelled() }}'
 
 
 def _free_port() -> int:

@@ -15,6 +15,7 @@ from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
 from .export import setup_export
+from .htmlpage import setup_htmlpage
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
 from .nodes import setup_nodes
@@ -103,6 +104,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_render(app)
     setup_pages(app)
     setup_export(app)
+    setup_htmlpage(app)
     setup_latex(app)
     setup_bibtex_fix(app)
     setup_chartfiles(app)
