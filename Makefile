@@ -29,7 +29,7 @@ TEX_PACKAGES ?= texlive-latex-recommended texlive-fonts-recommended \
 TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf
 
 export PYTHON VENV SPHINXOPTS BUILDDIR SOURCEDIR LOCALES TEX_PACKAGES TEX_FILES \
-	MUNICIPALITY YEAR BASE
+	MUNICIPALITY YEAR BASE CHROMIUM
 
 # The one place make itself uses a path: the stamp of an installed .venv.
 VENV_STAMP  := $(VENV)/.installed

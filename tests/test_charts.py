@@ -167,7 +167,7 @@ def test_unknown_chart_kind_warns(app) -> None:
     app.build(force_all=True)
     assert any(
         w.endswith("unknown chart :kind: 'pie'; expected one of: areas, profile, "
-                   'trend [kompass.option]')
+                   'trend, totals [kompass.option]')
         for w in warnings_of(app)
     )
 

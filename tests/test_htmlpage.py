@@ -31,7 +31,7 @@ def test_report_pages_name_municipality_and_year(app) -> None:
     assert _title(area).startswith('Område 1 – Ort 2024')
     assert _title(_text(out / 'reports/ort-2024/index.html')).startswith(
         'Analys av Ort – Ort 2024')
-    assert _title(_text(out / 'reports/stad-2023/del-a.html')).startswith('Del A – Stad 2023')
+    assert _title(_text(out / 'reports/ort-2023/del-a.html')).startswith('Del A – Ort 2023')
     # The bar: which report, its PDF (the LaTeX document make latexpdf writes).
     assert 'Rapport: <a href="index.html">Ort 2024</a>' in area
     assert '<a href="../../pdf/ort-2024.pdf" type="application/pdf">' in area

@@ -47,14 +47,15 @@ def test_index_lists_reports_and_rows_sortably(app) -> None:
     assert 'Bys nyheter' in html
     # Each row, cell by cell: unknown areas are "–", never 0; a row known by
     # criteria gets its areas summed (Stad: 10 + 60 and 30 + 20).
+    # The latest first (in the index's one table for the catalogue).
     assert html_tables(html, 'kompass-index')[0] == [
-        ['Kommun', 'Datum', 'Kriterier', '1', '2', 'Totalt', 'Källa'],
-        ['By', '2022', 'Minikompassen', '–', '–', '150', 'Bys nyheter'],
-        ['Gammal', '2019-05-01', 'Minikompassen', '10', '10', '20', 'Arkiv'],
-        ['Ort', '2021-03-01', 'Minikompassen', '40', '50', '90', 'Orts webbplats'],
-        ['Ort', '2024-05-01', 'Minikompassen', '60', '60', '120', 'rapport'],
-        ['Sen', '2025-01-01', 'Minikompassen', '100', '100', '200', 'Framtiden'],
-        ['Stad', '2023-06-01', 'Minikompassen', '70', '50', '120', 'Stads rapport'],
+        ['Kommun', 'Datum', '1', '2', 'Totalt', 'Rapport eller källa'],
+        ['Sen', '2025-01-01', '100', '100', '200', 'Framtiden'],
+        ['Ort', '2024-05-01', '60', '60', '120', 'Rapport'],
+        ['Stad', '2023-06-01', '70', '50', '120', 'Stads rapport'],
+        ['By', '2022', '–', '–', '150', 'Bys nyheter'],
+        ['Ort', '2021-03-01', '40', '50', '90', 'Orts webbplats'],
+        ['Gammal', '2019-05-01', '10', '10', '20', 'Arkiv'],
     ]
 
 
@@ -123,3 +124,21 @@ def test_unreadable_data_files_warn_at_their_first_bad_line(
                    confoverrides={setting: file})
     app.build(force_all=True)
     assert warnings_of(app) == [expected]
+
+
+@pytest.mark.parametrize(('source', 'links'), [
+    ('vallentuna.se, sidan Kommunkompassen', [('vallentuna.se', 'https://vallentuna.se')]),
+    ('Rapport på https://www.ort.se/kompass/2021.pdf, sidan 3.',
+     [('https://www.ort.se/kompass/2021.pdf', 'https://www.ort.se/kompass/2021.pdf')]),
+    ('Arkiv (ingen webbsida)', []),
+    ('javascript:alert(1) och data:text/html,x', []),
+    ('Stads rapport, se stad.se', []),  # a site named later is text, not a link
+])
+def test_source_cells_link_web_pages_only(source, links) -> None:
+    from docutils import nodes
+
+    from kompass.siteviews import source_cell
+
+    cell = source_cell(source)[0]
+    assert cell.astext() == source
+    assert [(r.astext(), r['refuri']) for r in cell.findall(nodes.reference)] == links

@@ -58,7 +58,7 @@ FOLDERS = [
 # a generated page's path (told while pages are written, so it comes last).
 UNKNOWN_OPTION = (
     "{root}/reports/habo-2023/index.md:33: WARNING: 'score-chart': Unknown option key: "
-    "'bogus' (allowed: ['evaluation', 'kind']) [myst.directive_option]"
+    "'bogus' (allowed: ['criteria', 'evaluation', 'kind']) [myst.directive_option]"
 )
 HAND_WRITTEN = (
     '{root}/kommuner/habo.md:1: WARNING: this hand-written page is where the page of '

@@ -59,7 +59,7 @@ PROBLEMS = [
     '{root}/reports/bare-2024/index.md:3: WARNING: evaluation is missing the '
     'required option :criteria: [kompass.option]',
     "{root}/reports/bare-2024/index.md:9: WARNING: unknown chart :kind: 'pie'; "
-    'expected one of: areas, profile, trend [kompass.option]',
+    'expected one of: areas, profile, trend, totals [kompass.option]',
     "{root}/reports/nocat-2024/index.md:3: WARNING: unknown criteria catalogue "
     "'okand'; known catalogues: mini [kompass.catalogue]",
 ]

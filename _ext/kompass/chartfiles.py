@@ -33,7 +33,8 @@ def charts_in_use(domain: KompassDomain, config: Config, pages: bool) -> list[Sp
     """Every chart the documents show (and the municipality pages, if *pages*)."""
     specs: list[Spec] = []
     for record in domain.charts():
-        chart = chart_of(domain, config, record.kind, record.evaluation, record.docname)
+        which = record.criteria if record.kind == 'totals' else record.evaluation
+        chart = chart_of(domain, config, record.kind, which, record.docname)
         if chart is not None:
             specs.append(chart.spec)
     if pages:

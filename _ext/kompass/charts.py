@@ -51,9 +51,22 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f'{value:.1f}'.replace('.', ',')
 
 
+def _year_summary(year: dict[str, Any]) -> list[str]:
+    """A year of a totals chart in words: how many, lowest, median, highest."""
+    totals = year['totals']
+    median = '–' if year['median'] is None else _fmt(year['median'])
+    return [year['label'], str(len(totals)), _fmt(min(totals)), median, _fmt(max(totals))]
+
+
 def alt_text(spec: Spec) -> str:
     """The chart's data in words, for screen readers and text output."""
     parts = [spec['title'] + '.']
+    if spec['kind'] == 'totals':
+        for year in spec['years']:
+            label, count, low, median, high = _year_summary(year)
+            parts.append(_('%s: %s utvärderingar, lägst %s, median %s, högst %s.') % (
+                label, count, low, median, high))
+        return ' '.join(parts)
     if spec['kind'] == 'trend':
         for point in spec['points']:
             parts.append(_('%s: totalt %s av %s.') % (
@@ -74,6 +87,9 @@ def alt_text(spec: Spec) -> str:
 
 def rows(spec: Spec) -> tuple[list[str], list[list[str]]]:
     """The chart's numbers as a table (head, rows), for builders without images."""
+    if spec['kind'] == 'totals':
+        head = [_('År'), _('Utvärderingar'), _('Lägst'), _('Median'), _('Högst')]
+        return head, [_year_summary(year) for year in spec['years']]
     if spec['kind'] == 'trend':
         head = [_('Utvärdering'), *spec['areas'], _('Totalt')]
         body = [
@@ -91,10 +107,10 @@ def rows(spec: Spec) -> tuple[list[str], list[list[str]]]:
 
 
 #: Sizes in points; charts are drawn 6.4 inches wide, shown at the text's
-#: width on a screen and scaled down about 0.6 on a phone, where 12 points
-#: still read as 9-10 pixels.
-_TEXT = 12
-_SMALL = 11
+#: width on a screen and scaled down about 0.55 on a phone, where 13 points
+#: still read as 9-10 pixels (tests/test_site.py measures it).
+_TEXT = 14
+_SMALL = 13
 _WIDTH = 6.4
 
 
@@ -199,6 +215,32 @@ def _draw_trend(fig: Any, spec: Spec) -> None:
         ax.spines[['top', 'right']].set_visible(False)
 
 
+def _draw_totals(fig: Any, spec: Spec) -> None:
+    """Each evaluation's total as a dot in its year's column, the median as a line."""
+    years = spec['years']
+    height = 4.6
+    fig.set_size_inches(_WIDTH, height)
+    fig.text(0.02, 1 - 0.3 / height, spec['title'], fontsize=_TEXT + 1, weight='bold',
+             va='center', ha='left')
+    ax = fig.add_axes((0.9 / _WIDTH, 0.6 / height, 1 - 1.1 / _WIDTH, (height - 1.3) / height))
+    for x, year in enumerate(years):
+        totals = year['totals']
+        # Dots side by side where totals are equal, in a fixed order (no randomness).
+        spread = [x + (i - (len(totals) - 1) / 2) * min(0.5 / max(len(totals), 1), 0.08)
+                  for i in range(len(totals))]
+        ax.plot(spread, totals, linestyle='none', marker='o', markersize=7,
+                color=COLOURS[0], markeredgecolor='#ffffff', alpha=0.9)
+        if year['median'] is not None:
+            ax.plot([x - 0.35, x + 0.35], [year['median']] * 2, color='#000000', linewidth=2)
+            ax.text(x + 0.37, year['median'], _fmt(year['median']), va='center',
+                    fontsize=_SMALL)
+    ax.set_xticks(list(range(len(years))), [y['label'] for y in years], fontsize=_SMALL)
+    ax.set_xlim(-0.6, len(years) - 0.4)
+    ax.set_ylim(0, spec['total_max'] * 1.05)
+    ax.tick_params(axis='y', labelsize=_SMALL)
+    ax.spines[['top', 'right']].set_visible(False)
+
+
 #: rcParams for each format. SVG keeps text as text (small, fast, found by the
 #: browser's search, shown in the reader's sans-serif); PDF uses the standard
 #: Helvetica (nothing to embed; the same family as the PDF's headings).
@@ -221,6 +263,8 @@ def draw(spec: Spec, fmt: str) -> bytes:
         fig = Figure()
         if spec['kind'] == 'trend':
             _draw_trend(fig, spec)
+        elif spec['kind'] == 'totals':
+            _draw_totals(fig, spec)
         else:
             _draw_bars(fig, spec)
         metadata: dict[str, Any] = (
@@ -246,5 +290,7 @@ def ensure_file(spec: Spec, folder: Path, fmt: str) -> tuple[str, bool]:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix='.kompass-')
     with os.fdopen(fd, 'wb') as handle:
         handle.write(data)
+    # Readable by all, as every other file of the site (mkstemp makes it 0600).
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return name, True

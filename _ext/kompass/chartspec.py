@@ -9,6 +9,7 @@ writing, and can be tested without a build.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -20,7 +21,7 @@ from .scoredata import PublishedAverage
 
 Spec = dict[str, Any]
 
-CHART_KINDS = ('areas', 'profile', 'trend')
+CHART_KINDS = ('areas', 'profile', 'trend', 'totals')
 
 
 class Chart(NamedTuple):
@@ -76,6 +77,38 @@ def build_chart(
     else:
         caption = _trend(spec, summary, catalogue, data, notes)
     return Chart(spec, ' '.join([caption, *notes]))
+
+
+def build_totals_chart(data: ChartData, criteria: str = '') -> Chart | None:
+    """Every evaluation's total, year by year, for one catalogue (*criteria*,
+    or the one most evaluations use): each a dot, the median where enough
+    evaluations stand behind it (``average_min``)."""
+    counts: dict[str, int] = {}
+    for s in data.summaries.values():
+        counts[s.criteria] = counts.get(s.criteria, 0) + 1
+    cid = criteria or min(counts, key=lambda c: (-counts[c], c), default='')
+    catalogue = data.catalogues.get(cid)
+    if catalogue is None:
+        return None
+    by_year: dict[int, list[int]] = {}
+    for s in data.summaries.values():
+        if s.criteria == cid and s.total is not None and s.year is not None:
+            by_year.setdefault(s.year, []).append(s.total)
+    years = [
+        {'label': str(year), 'totals': sorted(totals),
+         'median': statistics.median(totals) if len(totals) >= data.average_min else None}
+        for year, totals in sorted(by_year.items())
+    ]
+    count = sum(len(y['totals']) for y in years)
+    spec: Spec = {
+        'kind': 'totals', 'language': data.language, 'total_max': catalogue.max,
+        'title': _('Totalpoäng för %d utvärderingar, år för år') % count,
+        'years': years, 'minimum': data.average_min,
+    }
+    caption = _('Varje punkt är en utvärdering med %s (%s); en linje markerar årets '
+                'median där minst %d utvärderingar står bakom den.') % (
+        catalogue.title, _('högst %d poäng') % catalogue.max, data.average_min)
+    return Chart(spec, caption)
 
 
 def _profile(

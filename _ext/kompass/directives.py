@@ -317,15 +317,17 @@ class CriteriaCatalogueDirective(_KompassDirective):
         return [self.placeholder(kn.catalogue_tables, catalogue=wanted)]
 
 
-CHART_KINDS = ('areas', 'profile', 'trend')
+CHART_KINDS = ('areas', 'profile', 'trend', 'totals')
 
 
 class ScoreChartDirective(_KompassDirective):
-    """``{score-chart}``: a chart of the folder's evaluation (or ``:evaluation:``)."""
+    """``{score-chart}``: a chart of the folder's evaluation (or ``:evaluation:``),
+    or with ``:kind: totals`` the totals of every evaluation (of ``:criteria:``)."""
 
     option_spec: ClassVar[OptionSpec] = {
         'kind': directives.unchanged,
         'evaluation': directives.unchanged,
+        'criteria': directives.unchanged,
     }
 
     def declare(self) -> list[nodes.Node]:
@@ -338,15 +340,20 @@ class ScoreChartDirective(_KompassDirective):
             )
             return []
         slug = (self.options.get('evaluation') or '').strip()
+        criteria = (self.options.get('criteria') or '').strip()
         domain = get_domain(self.env)
         # An areas chart shows its own evaluation; the others compare with the
         # rest (averages, history), so they are rewritten when anything changes.
         scope = EVALUATION_SCOPE if kind == 'areas' and not slug else SITE_SCOPE
         domain.note_aggregate(self.env.docname, scope, self.lineno)
-        domain.add_chart(ChartRecord(self.env.docname, self.lineno, kind, slug))
-        if not slug:
+        domain.add_chart(ChartRecord(self.env.docname, self.lineno, kind, slug, criteria))
+        if criteria and criteria not in domain.catalogues:
+            self.problem(Kind.CATALOGUE, f'unknown criteria catalogue {criteria!r}; known '
+                         f'catalogues: {", ".join(sorted(domain.catalogues)) or "none"}')
+        if not slug and kind != 'totals':
             domain.add_view(ViewRecord(self.env.docname, self.lineno, 'score chart'))
-        return [self.placeholder(kn.score_chart, kind=kind, evaluation=slug)]
+        return [self.placeholder(kn.score_chart, kind=kind, evaluation=slug,
+                                 criteria=criteria)]
 
 
 class EvaluationIndexDirective(_KompassDirective):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
@@ -55,18 +55,29 @@ def municipality_chart(domain: KompassDomain, config: Config, name: str) -> Char
     return chart_of(domain, config, 'trend', latest.slug, domain.derived.pages[name])
 
 
+class _Section(NamedTuple):
+    """A part of a generated page under a heading of its own."""
+
+    title: str
+    anchor: str
+    body: nodes.Element
+
+
 def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
-               page: str) -> nodes.Element:
-    body = nodes.container(classes=['kompass-municipality'])
+               page: str) -> tuple[nodes.Element, list[_Section]]:
+    """The page's introduction, and its sections (real headings: the
+    evaluations and the good examples the municipality was named for)."""
+    intro = nodes.container(classes=['kompass-municipality'])
     register = domain.register
     found = register.find(name) if register else None
     if found is not None:
-        body += nodes.paragraph('', _('%s, kommunkod %s.') % (found.county, found.code))
+        intro += nodes.paragraph('', _('%s, kommunkod %s.') % (found.county, found.code))
     evaluations = sorted(
         (s for s in domain.summaries.values() if s.municipality == name),
         key=lambda s: (s.sort_date, s.slug),
     )
-    body += nodes.rubric('', _('Utvärderingar'))
+    section = nodes.container()
+    sections = [_Section(_('Utvärderingar'), 'utvarderingar', section)]
     if evaluations:
         rows: list[list[Any]] = []
         for s in evaluations:
@@ -80,7 +91,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
                 '–' if s.total is None else f'{s.total} / {catalogue.max if catalogue else "?"}',
                 _('rapport') if s.docname else s.source,
             ])
-        body += build_table(
+        section += build_table(
             [22, 14, 24, 12, 28], rows,
             head=[_('Utvärdering'), _('Datum'), _('Kriterier'), _('Totalt'), _('Källa')],
             classes=['kompass-index'],
@@ -95,15 +106,16 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
             for child in figure.children:
                 box += (nodes.paragraph('', '', *child.children, classes=['caption'])
                         if isinstance(child, nodes.caption) else child)
-            body += box
+            section += box
     else:
-        body += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
+        section += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
 
     mentions = [e for e in domain.examples if e.mention.municipality == name]
-    body += nodes.rubric('', _('Nämnd som gott exempel'))
+    section = nodes.container()
+    sections.append(_Section(_('Nämnd som gott exempel'), 'goda-exempel', section))
     if not mentions:
-        body += nodes.paragraph('', _('Inte nämnd som gott exempel i någon rapport.'))
-        return body
+        section += nodes.paragraph('', _('Inte nämnd som gott exempel i någon rapport.'))
+        return intro, sections
     rows = []
     for e in sorted(mentions, key=lambda e: (e.catalogue, e.mention.criterion or '', e.slug)):
         summary = domain.summaries.get(e.slug)
@@ -115,12 +127,30 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
                                                e.mention.anchor, _('Till meningen')))],
             [nodes.paragraph('', e.mention.sentence)],
         ])
-    body += build_table(
+    section += build_table(
         [22, 14, 12, 52], rows,
         head=[_('Delområde'), _('Utvärdering'), _('Länk'), _('Meningen')],
         classes=['kompass-examples'],
     )
-    return body
+    return intro, sections
+
+
+def _page_html(builder: StandaloneHTMLBuilder, title: str, intro: nodes.Element,
+               sections: list[_Section]) -> str:
+    """The page's HTML: headings written here (escaped), the rest by Sphinx.
+
+    Headings are not docutils sections: Sphinx numbers sections like figures,
+    and numbers exist only while documents are written (a rebuild may write
+    none, and these pages are made every time)."""
+    def render(node: nodes.Element) -> str:
+        return str(builder.render_partial(node)['fragment'])
+
+    parts = [f'<section id="kommun">\n<h1>{escape(title)}</h1>\n{render(intro)}']
+    for section in sections:
+        parts.append(f'<section id="{section.anchor}">\n<h2>{escape(section.title)}</h2>\n'
+                     f'{render(section.body)}</section>')
+    parts.append('</section>')
+    return '\n'.join(parts)
 
 
 def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -140,13 +170,12 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
                 (page, 1),
             ))
             continue
-        body = _page_body(domain, builder, name, page)
-        fragment = builder.render_partial(body)['fragment']
+        intro, sections = _page_body(domain, builder, name, page)
         title = page_title(domain, name)
         made.append(page)
         # Sphinx's templates take the title as HTML (as render_partial gives it).
         yield page, {
-            'title': escape(title), 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
+            'title': escape(title), 'body': _page_html(builder, title, intro, sections),
         }, 'page.html'
     _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
 

@@ -104,10 +104,12 @@ class ChartRecord(NamedTuple):
 
     docname: str
     line: int
-    #: ``areas``, ``profile`` or ``trend``.
+    #: ``areas``, ``profile``, ``trend`` or ``totals``.
     kind: str
     #: The ``:evaluation:`` slug, or '' for the folder's evaluation.
     evaluation: str
+    #: The ``:criteria:`` of a ``totals`` chart, or '' for the most used catalogue.
+    criteria: str = ''
 
 
 class ViewRecord(NamedTuple):

@@ -4,6 +4,7 @@ municipalities and the criteria catalogue; and the municipality pages' names.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -43,11 +44,34 @@ def municipality_link(domain: KompassDomain, builder: Builder, fromdocname: str,
     return nodes.reference('', '', *children, internal=True, refuri=uri, **attributes)
 
 
+#: A web address in a source: a URL, or a site's name at the start
+#: ("vallentuna.se, sidan Kommunkompassen ...").
+_ADDRESS = re.compile(
+    r'https?://[^\s,;()<>"]+[^\s,;()<>".]|^(?:[a-z0-9-]+\.)+[a-z]{2,}(?=[,;\s]|$)'
+)
+
+
+def source_cell(text: str) -> list[nodes.Node]:
+    """A source as text, its web addresses as links (http and https only)."""
+    out: list[nodes.Node] = []
+    position = 0
+    for found in _ADDRESS.finditer(text):
+        address = found.group(0)
+        uri = address if address.startswith(('http://', 'https://')) else f'https://{address}'
+        out.append(nodes.Text(text[position:found.start()]))
+        out.append(nodes.reference(address, address, refuri=uri))
+        position = found.end()
+    out.append(nodes.Text(text[position:]))
+    return [nodes.paragraph('', '', *(n for n in out if n.astext()))]
+
+
 def evaluation_index(ctx: ViewContext) -> list[nodes.Node]:
-    """Every evaluation with its area scores, total and source."""
+    """Every evaluation, the latest first: its municipality (linked to its
+    page), date, area scores, total, and its report or published source."""
     domain = ctx.domain
     summaries = sorted(
-        domain.summaries.values(), key=lambda s: (s.municipality, s.sort_date, s.slug)
+        domain.summaries.values(), key=lambda s: (s.sort_date, s.municipality, s.slug),
+        reverse=True,
     )
     by_catalogue: dict[str, list[Summary]] = {}
     for summary in summaries:
@@ -57,20 +81,24 @@ def evaluation_index(ctx: ViewContext) -> list[nodes.Node]:
         catalogue = domain.catalogues.get(cid)
         if catalogue is None:
             continue
-        head = [_('Kommun'), _('Datum'), _('Kriterier'),
-                *(a.id for a in catalogue.areas), _('Totalt'), _('Källa')]
+        head = [_('Kommun'), _('Datum'), *(a.id for a in catalogue.areas), _('Totalt'),
+                _('Rapport eller källa')]
         rows: list[list[Any]] = []
         for s in group:
-            name: Any = ctx.link(s.docname, None, s.municipality) if s.docname else s.municipality
+            source: Any = (
+                [nodes.paragraph('', '', ctx.link(s.docname, None, _('Rapport')))]
+                if s.docname else source_cell(s.source)
+            )
             rows.append([
-                name, s.date or str(s.year or ''), catalogue.title,
+                page_link(ctx, s.municipality), s.date or str(s.year or ''),
                 *(s.areas.get(a.id, '–') for a in catalogue.areas),
                 '–' if s.total is None else s.total,
-                _('rapport') if s.docname else s.source,
+                source,
             ])
-        widths = [14, 10, 14, *([4] * len(catalogue.areas)), 7, 23]
+        widths = [16, 11, *([4] * len(catalogue.areas)), 7, 34]
         out.append(build_table(
-            widths, rows, head=head, classes=['kompass-index', 'kompass-sortable'],
+            widths, rows, head=head, title=catalogue.title,
+            classes=['kompass-index', 'kompass-sortable'],
         ))
     return out
 

@@ -17,7 +17,7 @@ from sphinx.util.nodes import make_refnode
 from . import nodes as kn
 from .charts import alt_text
 from .charts import rows as chart_rows
-from .chartspec import Chart, ChartData, build_chart
+from .chartspec import Chart, ChartData, build_chart, build_totals_chart
 from .labels import _, points
 from .tables import build_table, bullet_list
 
@@ -209,7 +209,10 @@ def chart_of(
     domain: KompassDomain, config: Config, kind: str, slug: str, docname: str
 ) -> Chart | None:
     """The chart a ``{score-chart}`` in *docname* shows: of the evaluation
-    *slug*, or of the document's own evaluation when *slug* is empty."""
+    *slug*, or of the document's own evaluation when *slug* is empty (for a
+    ``totals`` chart, *slug* is the catalogue, or empty for the most used)."""
+    if kind == 'totals':
+        return build_totals_chart(chart_data(domain, config), slug)
     result = domain.result_for(docname)
     if not slug and result is None:
         return None  # an orphan, already warned about
@@ -246,6 +249,7 @@ def chart_figure(chart: Chart, builder: Builder, imgpath: str = '') -> nodes.fig
 
 def score_chart(ctx: ViewContext) -> list[nodes.Node]:
     """A ``{score-chart}``."""
-    chart = chart_of(ctx.domain, ctx.builder.config, ctx.node['kind'],
-                     ctx.node.get('evaluation') or '', ctx.docname)
+    kind = ctx.node['kind']
+    which = ctx.node.get('criteria' if kind == 'totals' else 'evaluation') or ''
+    chart = chart_of(ctx.domain, ctx.builder.config, kind, which, ctx.docname)
     return [] if chart is None else [chart_figure(chart, ctx.builder)]
