@@ -20,6 +20,7 @@ from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
 from .render import setup_render
+from .sanitize import setup_sanitize
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -100,6 +101,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_export(app)
     setup_latex(app)
     setup_bibtex_fix(app)
+    setup_sanitize(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

@@ -62,6 +62,19 @@ class Kind(Enum):
     EXAMPLE = 'example'
     """A good example without a criterion (no enclosing score, none named)."""
 
+    RAW = 'raw'
+    """Raw HTML or LaTeX (MyST HTML, a ``{raw}`` block, an ``http-equiv`` meta
+    tag) in a report: it is left out of every output."""
+
+    LINK = 'link'
+    """A link whose target is not http(s) or mailto (``javascript:``, ``ftp:``,
+    ...), in a report or from a data file: the text stays, the link goes."""
+
+    INCLUDE = 'include'
+    """A report's ``{include}``, ``{literalinclude}``, image, figure, download
+    or ``{csv-table}`` file outside the repository, through a symbolic link,
+    or from the web: nothing is read from it and nothing is published."""
+
 
 #: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
 #: for data files outside the documents.
