@@ -131,12 +131,13 @@ def test_every_warning_subtype_is_tested_exactly() -> None:
     import re
 
     from kompass.logs import Kind
+    from test_bibtex import EXPECTED as BIB
     from test_examples import EXPECTED as EXAMPLES
     from test_scoredata import EXPECTED as DATA
     from test_security_content import EXPECTED as CONTENT
 
     tested = {
-        m for line in [*PROBLEMS, *CATALOGUE, *DATA, *EXAMPLES, *CONTENT]
+        m for line in [*PROBLEMS, *CATALOGUE, *DATA, *EXAMPLES, *CONTENT, *BIB]
         for m in re.findall(r'\[kompass\.(\w+)\]$', line)
     }
     assert tested == {kind.value for kind in Kind}

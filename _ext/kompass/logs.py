@@ -75,6 +75,11 @@ class Kind(Enum):
     or ``{csv-table}`` file outside the repository, through a symbolic link,
     or from the web: nothing is read from it and nothing is published."""
 
+    BIB = 'bib'
+    """A ``.bib`` file that cannot be read, a key defined twice (in one file or
+    in two reports' files), or a report citing a document that is not in its
+    own folder's ``.bib`` files."""
+
 
 #: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
 #: for data files outside the documents.
