@@ -53,11 +53,21 @@ EXPECTED = [
     'left out [kompass.raw]',
     f"{EXTRA}:9: WARNING: image 'https://example.org/P-REMOTE.png' is not a file in the "
     'repository; nothing was read from it [kompass.include]',
+    f'{EXTRA}:12: WARNING: math is LaTeX that the PDF would read as written, not published '
+    'from a report; it is shown as text [kompass.raw]',
+    f'{EXTRA}:14: WARNING: math is LaTeX that the PDF would read as written, not published '
+    'from a report; it is shown as text [kompass.raw]',
+    f"{EXTRA}:18: WARNING: {{literalinclude}} :diff: '../../../utanfor/ror' is outside the "
+    'repository; nothing was read from it [kompass.include]',
+    f'{EXTRA}:23: WARNING: a {{tabularcolumns}} column spec is raw LaTeX, not published '
+    'from a report; it was left out [kompass.raw]',
 ]
 
 #: Written by the report; none of it may reach a rendered page or the PDF.
 PAYLOADS = ('P-HTMLBLOCK', 'P-INLINE', 'P-RAWDIR', 'P-FTPLINK', 'P-JSLINK', 'P-RAWTEX',
-            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD')
+            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD', 'P-TABCOLS')
+#: Math is LaTeX: shown as text, never as LaTeX the PDF would run.
+MATH = ('P-MATHROLE', 'P-MATHBLOCK')
 #: The content of the files outside the repository: in no file of any build.
 SECRETS = ('P-SECRET-PIPE', 'P-SECRET-IMAGE', 'P-SECRET-DOWNLOAD')
 
@@ -112,7 +122,8 @@ def repository(tmp_path: Path) -> Path:
 def _outputs(outdir: Path) -> dict[Path, str]:
     """Every file the build wrote, as text (LaTeX's hyphens as hyphens)."""
     return {
-        p: p.read_bytes().decode('utf8', 'replace').replace(r'\sphinxhyphen{}', '-')
+        p: p.read_bytes().decode('utf8', 'replace')
+        .replace(r'\sphinxhyphen{}', '-').replace(r'\PYGZhy{}', '-')
         for p in outdir.rglob('*') if p.is_file()
     }
 
@@ -136,6 +147,8 @@ def test_report_content_is_data_in_every_output(make_app, repository, tmp_path) 
                     continue  # the author's source as plain text; Sphinx's cache
                 for payload in PAYLOADS:
                     assert payload not in text, (builder, path, payload)
+                if path.suffix == '.tex':  # as text: \textbackslash{}input
+                    assert r'\input{P-' not in text and r'\input{../' not in text, path
             written = ''.join(text for path, text in files.items()
                               if '_sources' not in path.parts and 'doctrees' not in path.parts)
             # What a report may use, and what the project's own pages keep.
@@ -143,11 +156,25 @@ def test_report_content_is_data_in_every_output(make_app, repository, tmp_path) 
             if builder != 'text':  # plain text shows no link targets
                 assert 'P-OK-HTTPS' in written
             assert 'P-FIGCAPTION' in written  # the figure's caption, without its image
+            for formula in MATH:  # the author's text is kept, as text
+                assert formula in written
             assert 'P-PROJECT-INCLUDED-MD' in written and 'P-PROJECT-INCLUDED-RST' in written
             if builder == 'html':
                 assert '<div class="P-PROJECT-RAW">' in written
                 assert 'P-OK-DESCRIPTION' in written  # a harmless meta tag stays
     assert not watcher.opened, 'a file outside the repository was opened'
+
+
+def test_the_rule_holds_in_a_parallel_build(make_app, repository, tmp_path) -> None:
+    app = make_app('html', srcdir=repository, builddir=tmp_path / 'out', freshenv=True,
+                   parallel=2)
+    with PipeWatcher(tmp_path / 'utanfor/ror') as watcher:
+        app.build(force_all=True)
+    assert sorted(warnings_of(app)) == sorted(EXPECTED)
+    for path, text in _outputs(Path(app.outdir)).items():
+        if '_sources' not in path.parts:
+            assert not any(p in text for p in (*PAYLOADS, *SECRETS)), path
+    assert not watcher.opened
 
 
 def test_without_the_rule_the_root_does_leak(make_app, repository, tmp_path) -> None:

@@ -63,8 +63,9 @@ class Kind(Enum):
     """A good example without a criterion (no enclosing score, none named)."""
 
     RAW = 'raw'
-    """Raw HTML or LaTeX (MyST HTML, a ``{raw}`` block, an ``http-equiv`` meta
-    tag) in a report: it is left out of every output."""
+    """Raw HTML or LaTeX in a report (MyST HTML, a ``{raw}`` block, an
+    ``http-equiv`` meta tag, ``{tabularcolumns}``): it is left out of every
+    output; math, LaTeX too, is shown as text."""
 
     LINK = 'link'
     """A link whose target is not http(s) or mailto (``javascript:``, ``ftp:``,

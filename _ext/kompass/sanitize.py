@@ -179,9 +179,11 @@ class SafeLiteralInclude(_ReportRule, LiteralInclude):
 
     def run(self) -> list[nodes.Node]:
         if self.in_report():
-            reason = self.refused(self.arguments[0])
-            if reason is not None:
-                return self.refuse('{literalinclude} of', self.arguments[0], reason)
+            for what, target in (('{literalinclude} of', self.arguments[0]),
+                                 ('{literalinclude} :diff:', self.options.get('diff'))):
+                reason = None if target is None else self.refused(target)
+                if reason is not None:
+                    return self.refuse(what, str(target), reason)
         return list(super().run())
 
 
@@ -291,6 +293,26 @@ class ReportContent(SphinxTransform):
                 _warn(Kind.RAW, f'raw {fmt} is not published from a report; it was left out',
                       raw)
             raw.parent.remove(raw)
+        for spec in list(self.document.findall(addnodes.tabular_col_spec)):
+            _warn(Kind.RAW, 'a {tabularcolumns} column spec is raw LaTeX, not published from '
+                  'a report; it was left out', spec)
+            spec.parent.remove(spec)
+        maths: list[nodes.TextElement] = [*self.document.findall(nodes.math),
+                                          *self.document.findall(nodes.math_block)]
+        for math in maths:
+            # Math is LaTeX that reaches the PDF as written (\input reads files).
+            text = math.astext()
+            if isinstance(math, nodes.math_block):
+                shown_as: nodes.Element = nodes.literal_block(text, text, language='latex')
+            else:
+                shown_as = nodes.literal(text, text)
+            shown_as.source, shown_as.line = get_source_line(math)
+            place = get_source_line(math)
+            if place not in told:
+                told.add(place)
+                _warn(Kind.RAW, 'math is LaTeX that the PDF would read as written, not '
+                      'published from a report; it is shown as text', math)
+            math.replace_self(shown_as)
         for meta in list(self.document.findall(nodes.meta)):
             if 'http-equiv' in meta.attributes:
                 _warn(Kind.RAW, 'an http-equiv meta tag is not published from a report; '
