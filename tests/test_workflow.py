@@ -160,9 +160,20 @@ def test_make_new_creates_a_draft_that_builds_cleanly(tmp_path, make_app) -> Non
     assert done.returncode == 0, done.stderr
     folder = copy / 'reports/lund-2026'
     assert sorted(p.name for p in folder.iterdir()) == [
-        'index.md', *(f'omrade-{n}.md' for n in range(1, 9))]
+        'index.md', 'kallor.bib', *(f'omrade-{n}.md' for n in range(1, 9))]
     index = (folder / 'index.md').read_text(encoding='utf8')
     assert ':municipality: Lund' in index and ':status: draft' in index
+    # The official name wherever a name stands with "kommun".
+    assert index.startswith('# Kommunkompassen – Analys av Lunds kommun\n')
+    assert '## 2. Lunds kommun i förhållande till Kommunkompassen' in index
+    assert 'Nedan visas Lunds kommuns totalpoäng' in index
+    assert 'Lund kommun' not in index and 'Lunds resultat' not in index
+    # "Källor", ready to fill: the report's own list, and an empty .bib file.
+    assert index.rstrip().endswith('## Källor\n\nKommunens styrdokument som rapporten '
+                                   'hänvisar till.\n\n% Lägg in dokumenten i kallor.bib (se '
+                                   'anvisningen där) och hänvisa till dem i texten\n% med '
+                                   '{cite:p}`nyckel`; listan nedan visar de dokument rapporten '
+                                   'hänvisar till.\n\n```{bibliography}\n```')
     area7 = (folder / 'omrade-7.md').read_text(encoding='utf8')
     assert '```{area} 7' in area7 and '% ```{score} 7.4' in area7
     assert '## Lika rättigheter och möjligheter på arbetsplatsen' in area7
@@ -175,6 +186,66 @@ def test_make_new_creates_a_draft_that_builds_cleanly(tmp_path, make_app) -> Non
     app = make_app('html', srcdir=copy, builddir=tmp_path / 'build', freshenv=True)
     app.build(force_all=True)
     assert warnings_of(app) == []
+    # Filled in as kallor.bib says, beside Karlskrona's: the issue's two reports
+    # citing their sources, in the project's own configuration.
+    bib = folder / 'kallor.bib'
+    example = re.search(r'^%   (misc\{.*?^%   \})', bib.read_text(encoding='utf8'), re.M | re.S)
+    assert example is not None
+    entry = '@' + re.sub(r'^%   ', '', example[1], flags=re.M)
+    bib.write_text(bib.read_text(encoding='utf8') + '\n' + entry + '\n', encoding='utf8')
+    (folder / 'index.md').write_text(index.replace(
+        '### Utvärderingen\n', '### Utvärderingen\n\nSe {cite:p}`lund-2026-styrmodell`.\n'),
+        encoding='utf8')
+    filled = next_app(make_app, app, 'html', srcdir=copy, builddir=tmp_path / 'filled',
+                      freshenv=True)
+    filled.build(force_all=True)
+    assert warnings_of(filled) == []
+    page = (Path(filled.outdir) / 'reports/lund-2026/index.html').read_text(encoding='utf8')
+    assert re.search(r'\[<a [^>]*>1</a>\]', page)  # the citation
+    assert 'Lunds kommun. Styrmodell. 2024.' in page  # and its entry, numbered 1
+    karlskrona = (Path(filled.outdir) / 'reports/karlskrona-2022/index.html').read_text(
+        encoding='utf8')
+    assert 'Styrmodell. 2024' not in karlskrona and 'Lunds kommun.' not in karlskrona
+
+
+@pytest.mark.parametrize(('municipality', 'slug', 'title', 'genitive'), [
+    ('Gotland', 'gotland', 'Analys av Region Gotland', 'Region Gotlands totalpoäng'),
+    ('Håbo', 'haabo', 'Analys av Håbo kommun', 'Håbo kommuns totalpoäng'),
+    ('habo', 'habo', 'Analys av Habo kommun', 'Habo kommuns totalpoäng'),
+])
+def test_make_new_names_folders_and_municipalities_as_the_register(
+    tmp_path, municipality: str, slug: str, title: str, genitive: str,
+) -> None:
+    from kompass.new import main
+
+    shutil.copytree(PROJECT / 'criteria', tmp_path / 'criteria')
+    assert main(['--municipality', municipality, '--year', '2026',
+                 '--project', str(tmp_path)]) == 0
+    index = (tmp_path / f'reports/{slug}-2026/index.md').read_text(encoding='utf8')
+    assert f'# Kommunkompassen – {title}\n' in index and genitive in index
+
+
+@pytest.mark.parametrize(('municipality', 'year', 'message'), [
+    ('Lund"; touch pwned; "', '2026',
+     '\'Lund"; touch pwned; "\' is not one of Sweden\'s 290 municipalities'),
+    ('Lund;', '2026', "'Lund;' is not one of Sweden's 290 municipalities; did you mean Lund?"),
+    ('$(touch pwned)', '2026', "'$(touch pwned)' is not one of Sweden's 290 municipalities"),
+    ('Lund\n# Rubrik', '2026', "'Lund\\n# Rubrik' is not one of Sweden's 290 municipalities"),
+    ('Lund', '2026; touch pwned', "YEAR '2026; touch pwned' is not a four-digit year"),
+    ('Lund', '26', "YEAR '26' is not a four-digit year"),
+    ('Lund', '２０２６', "YEAR '２０２６' is not a four-digit year"),
+])
+def test_make_new_refuses_values_outside_the_register(
+    tmp_path, capsys, municipality: str, year: str, message: str,
+) -> None:
+    from kompass.new import main
+
+    shutil.copytree(PROJECT / 'criteria', tmp_path / 'criteria')
+    assert main(['--municipality', municipality, '--year', year,
+                 '--project', str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [f'make new: {message}']
+    assert not (tmp_path / 'reports').exists()  # nothing written
+    assert not list(tmp_path.rglob('pwned'))
 
 
 def _workflow() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
 from .render import setup_render
+from .sanitize import setup_sanitize
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -108,6 +109,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_latex(app)
     setup_bibtex_fix(app)
     setup_chartfiles(app)
+    setup_sanitize(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

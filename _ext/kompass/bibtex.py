@@ -1,25 +1,79 @@
-"""Keep sphinxcontrib-bibtex's bibliographies intact across several PDFs.
+"""Each report's sources: its own ``.bib`` files, its own numbered list.
 
-sphinxcontrib-bibtex 2.7 fills the citation nodes it keeps in its domain in
-place each time its post-transform runs. One LaTeX build that assembles
-several documents holding the same bibliography (the site PDF and each
-evaluation's PDF) therefore printed every entry twice, thrice... Before its
-transform runs, give each bibliography fresh copies of the nodes as they were
-after reading.
+sphinxcontrib-bibtex 2.7 keeps one bibliography database for the whole site;
+used as FORMAT.md asks (every report folder holds its ``.bib`` files, and its
+"Källor" has a ``{bibliography}``), here is what makes that work:
+
+- *Per report.* A ``{bibliography}`` in a report folder lists the entries of
+  that folder's ``.bib`` files that the folder's documents cite, numbered
+  from 1: the filter's ``cited`` (and ``docnames``) mean "in this report",
+  for the time sphinxcontrib-bibtex computes its lists. Two reports both
+  have an entry [1]: not a duplicate label, which is no longer warned about.
+  A report citing a document that only another report's ``.bib`` has gets a
+  warning at the citation. (Reading the files: :mod:`.bibfiles`.)
+- *In place in LaTeX.* Sphinx's LaTeX builder gathers every citation into
+  one list at the end of the PDF ("Litteraturförteckning", numbered 1, 2, 1,
+  2... for two reports); each list stays in its report's "Källor" instead.
+- *Several PDFs.* sphinxcontrib-bibtex fills the citation nodes it keeps in
+  its domain in place each time its post-transform runs, so one LaTeX build
+  that assembles several documents holding one bibliography (the site PDF and
+  each evaluation's) printed every entry twice, thrice... Before its
+  transform runs, each bibliography gets fresh copies of the nodes as they
+  were after reading.
 """
-
 from __future__ import annotations
 
+import ast
 import copy
-from typing import TYPE_CHECKING, Any
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .bibfiles import KEYS, Place, check_bibfiles, end_bibfile_check, shown_path
+from .logs import WARNING_TYPE, Kind, logger
+from .sanitize import in_reports
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+    from sphinx.writers.latex import LaTeXTranslator
 
 _PRISTINE = 'kompass_pristine_citation_nodes'
+#: Marks the citation nodes of sphinxcontrib-bibtex's bibliographies.
+_MARK = 'kompass_bibliography'
+_BIBTEX_LOGGER = 'sphinx.sphinxcontrib.bibtex.domain'
+
+
+# --- one list per report ----------------------------------------------------------
+
+
+def report_folder(env: BuildEnvironment, docname: str) -> str | None:
+    """``reports/ort-2024`` for any document in that folder, else None."""
+    if not in_reports(env, docname):
+        return None
+    depth = len(env.config.kompass_reports_dir.strip('/').split('/')) + 1
+    parts = docname.split('/')
+    return '/'.join(parts[:depth]) if len(parts) > depth else None
+
+
+class _InReport(ast.NodeTransformer):
+    """Rewrite a bibliography filter so that ``cited`` and ``docnames`` count
+    only the citations made by the report's own documents."""
+
+    def __init__(self, docnames: set[str]) -> None:
+        self.docnames = docnames
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id not in ('cited', 'docnames'):
+            return node
+        own = ast.Set(elts=[ast.Constant(d) for d in sorted(self.docnames)])
+        return ast.BinOp(left=ast.Name(id='docnames', ctx=ast.Load()), op=ast.BitAnd(),
+                         right=own)
 
 
 def _bibliographies(env: BuildEnvironment) -> dict[Any, Any] | None:
@@ -28,6 +82,111 @@ def _bibliographies(env: BuildEnvironment) -> dict[Any, Any] | None:
     except Exception:  # noqa: BLE001 - the extension is not loaded
         return None
     return getattr(domain, 'bibliographies', None)
+
+
+class _CrossReportLabels(logging.Filter):
+    """Drop sphinxcontrib-bibtex's "duplicate label" when the two entries are
+    in different reports: each report numbers its own sources from 1."""
+
+    _MESSAGE = re.compile(r'duplicate label ".*" for keys "(.*)" and "(.*)"$')
+
+    def __init__(self, folder_of_key: dict[str, str | None]) -> None:
+        super().__init__()
+        self.folder_of_key = folder_of_key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, 'subtype', None) != 'duplicate_label':
+            return True
+        match = self._MESSAGE.match(str(record.msg))
+        if match is None:
+            return True
+        first, second = (self.folder_of_key.get(k.lower()) for k in match.groups())
+        return first is None or second is None or first == second
+
+
+def _folder_of_file(env: BuildEnvironment, path: Path) -> str | None:
+    try:
+        relative = path.relative_to(Path(env.srcdir).resolve()).as_posix()
+    except ValueError:
+        return None
+    return report_folder(env, relative)
+
+
+def limit_to_reports(app: Sphinx, env: BuildEnvironment) -> None:
+    """env-updated, before sphinxcontrib-bibtex lists the entries: each report's
+    bibliography takes its own folder's files and its own citations."""
+    bibliographies = _bibliographies(env)
+    if bibliographies is None:
+        return
+    originals = {}
+    docs_of: dict[str, set[str]] = {}
+    for doc in env.found_docs:
+        folder = report_folder(env, doc)
+        if folder is not None:
+            docs_of.setdefault(folder, set()).add(doc)
+    for key, value in bibliographies.items():
+        folder = report_folder(env, key.docname)
+        if folder is None:
+            continue
+        originals[key] = value
+        bibliographies[key] = value._replace(
+            bibfiles=[f for f in value.bibfiles if _folder_of_file(env, f) == folder],
+            filter_=_InReport(docs_of[folder]).visit(copy.deepcopy(value.filter_)),
+        )
+    env.kompass_bib_originals = originals  # type: ignore[attr-defined]
+    keys: dict[str, list[Place]] = getattr(env, KEYS, {})
+    label_filter = _CrossReportLabels(
+        {k: _folder_of_file(env, places[0].path) for k, places in keys.items()})
+    logging.getLogger(_BIBTEX_LOGGER).addFilter(label_filter)
+    env.kompass_bib_filter = label_filter  # type: ignore[attr-defined]
+
+
+def restore_bibliographies(app: Sphinx, env: BuildEnvironment) -> None:
+    """env-updated, after sphinxcontrib-bibtex: put the directives' own values
+    back (they are pickled), and check what each report cites."""
+    bibliographies = _bibliographies(env)
+    if bibliographies is None:
+        return
+    bibliographies.update(env.__dict__.pop('kompass_bib_originals', {}))
+    label_filter = env.__dict__.pop('kompass_bib_filter', None)
+    if label_filter is not None:
+        logging.getLogger(_BIBTEX_LOGGER).removeFilter(label_filter)
+    _check_citations(app, env)
+
+
+def _check_citations(app: Sphinx, env: BuildEnvironment) -> None:
+    """A report cites the documents of its own folder's .bib files."""
+    keys: dict[str, list[Place]] = getattr(env, KEYS, {})
+    domain: Any = env.get_domain('cite')
+    for ref in sorted(domain.citation_refs, key=lambda r: (r.docname, r.line or 0)):
+        folder = report_folder(env, ref.docname)
+        if folder is None:
+            continue
+        for target in ref.targets:
+            places = keys.get(target.key.lower(), [])
+            if not places or any(_folder_of_file(env, p.path) == folder for p in places):
+                continue
+            where = shown_path(app, places[0].path)
+            logger.warning(
+                f'{target.key!r} is a source of another report ({where}:{places[0].line}); '
+                "a report cites the documents in its own folder's .bib files",
+                type=WARNING_TYPE, subtype=Kind.BIB.value, location=_citation_location(env, ref))
+
+
+def _citation_location(env: BuildEnvironment, ref: Any) -> Any:
+    """The citation's node (its file and line; MyST does not give the role
+    its line), else its document."""
+    try:
+        doctree = env.get_doctree(ref.docname)
+    except Exception:  # noqa: BLE001 - no pickled doctree: the document is enough
+        return (ref.docname, ref.line or 1)
+    for node in doctree.findall(addnodes.pending_xref):
+        if ref.citation_ref_id in node['ids']:
+            return node
+    return (ref.docname, ref.line or 1)
+
+
+# --- fresh nodes, and lists in place in LaTeX ----------------------------------------
 
 
 def remember_citation_nodes(app: Sphinx, env: BuildEnvironment) -> None:
@@ -54,10 +213,93 @@ class FreshCitationNodes(SphinxPostTransform):
             return
         for key, value in bibliographies.items():
             for cite_key, node in pristine.get(key, {}).items():
-                value.citation_nodes[cite_key] = copy.deepcopy(node)
+                fresh = copy.deepcopy(node)
+                fresh[_MARK] = True
+                value.citation_nodes[cite_key] = fresh
+
+
+class kompass_bibliography(nodes.General, nodes.Element):  # noqa: N801 - docutils style
+    """A bibliography's entries where its directive stands (LaTeX only)."""
+
+
+class kompass_bibitem(nodes.Part, nodes.Element):  # noqa: N801 - docutils style
+    """One entry of a :class:`kompass_bibliography` (LaTeX only)."""
+
+
+class BibliographiesInPlace(SphinxPostTransform):
+    """LaTeX: keep each bibliography where it stands, as its own list.
+
+    Sphinx's LaTeX builder moves every citation into one list at the end of
+    the document (priority 750); these are no longer citation nodes by then.
+    """
+
+    default_priority = 6  # after sphinxcontrib-bibtex has filled them (5)
+    formats = ('latex',)
+
+    def run(self, **kwargs: Any) -> None:
+        # sphinxcontrib-bibtex puts a bibliography's entries in a container.
+        for box in list(self.document.findall(nodes.container)):
+            entries = box.children
+            if not entries or not all(
+                isinstance(c, nodes.citation) and c.get(_MARK) for c in entries
+            ):
+                continue
+            listing = kompass_bibliography()
+            for citation in cast('list[nodes.citation]', entries):
+                item = kompass_bibitem(label=citation[0].astext(),
+                                       docname=citation['docname'], ids=list(citation['ids']))
+                item.extend(child.deepcopy() for child in citation.children[1:])
+                listing += item
+            box.replace_self(listing)
+
+
+def visit_bibliography_latex(self: LaTeXTranslator, node: kompass_bibliography) -> None:
+    widest = max((str(item['label']) for item in node.children
+                  if isinstance(item, kompass_bibitem)), key=len, default='')
+    self.body.append(
+        '\n\\begin{list}{}{\\settowidth{\\labelwidth}{[' + self.encode(widest) + ']}'
+        '\\setlength{\\leftmargin}{\\labelwidth}\\addtolength{\\leftmargin}{\\labelsep}}'
+        '\\sloppy\n'
+    )
+
+
+def depart_bibliography_latex(self: LaTeXTranslator, node: kompass_bibliography) -> None:
+    self.body.append('\\end{list}\n')
+
+
+def visit_bibitem_latex(self: LaTeXTranslator, node: kompass_bibitem) -> None:
+    # \bibitem's anchor is cite.<docname>:<id>, the one sphinxcontrib-bibtex's
+    # references link to. Docnames are folder paths (checked as slugs).
+    self.body.append(
+        '\\bibitem[' + self.encode(node['label']) + ']{'
+        + node['docname'] + ':' + node['ids'][0] + '}\n'
+    )
+
+
+def _depart_nothing(self: LaTeXTranslator, node: nodes.Element) -> None:
+    pass
 
 
 def setup_bibtex_fix(app: Sphinx) -> None:
-    """Register the fix; harmless when sphinxcontrib-bibtex is not used."""
+    """Register the fixes; harmless when sphinxcontrib-bibtex is not used."""
+    app.connect('builder-inited', _when_bibtex(check_bibfiles), priority=499)
+    app.connect('builder-inited', _when_bibtex(end_bibfile_check), priority=501)
     app.connect('env-updated', remember_citation_nodes)
+    app.connect('env-updated', limit_to_reports, priority=499)
+    app.connect('env-updated', restore_bibliographies, priority=501)
     app.add_post_transform(FreshCitationNodes)
+    app.add_post_transform(BibliographiesInPlace)
+    app.add_node(kompass_bibliography,
+                 latex=(visit_bibliography_latex, depart_bibliography_latex))
+    app.add_node(kompass_bibitem, latex=(visit_bibitem_latex, _depart_nothing))
+
+
+def _when_bibtex(handler: Any) -> Any:
+    """Run *handler* only in builds that load sphinxcontrib-bibtex."""
+
+    def run(app: Sphinx) -> None:
+        if 'sphinxcontrib.bibtex' in app.extensions:
+            handler(app)
+
+    run.__doc__ = handler.__doc__
+    return run

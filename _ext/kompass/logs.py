@@ -74,6 +74,25 @@ class Kind(Enum):
     """A hand-written page where the extension would generate one (for example
     ``kommuner/<name>.md``): the hand-written page is kept, nothing is generated."""
 
+    RAW = 'raw'
+    """Raw HTML or LaTeX in a report (MyST HTML, a ``{raw}`` block, an
+    ``http-equiv`` meta tag, ``{tabularcolumns}``): it is left out of every
+    output; math, LaTeX too, is shown as text."""
+
+    LINK = 'link'
+    """A link whose target is not http(s) or mailto (``javascript:``, ``ftp:``,
+    ...), in a report or from a data file: the text stays, the link goes."""
+
+    INCLUDE = 'include'
+    """A report's ``{include}``, ``{literalinclude}``, image, figure, download
+    or ``{csv-table}`` file outside the repository, through a symbolic link,
+    or from the web: nothing is read from it and nothing is published."""
+
+    BIB = 'bib'
+    """A ``.bib`` file that cannot be read, a key defined twice (in one file or
+    in two reports' files), or a report citing a document that is not in its
+    own folder's ``.bib`` files."""
+
 
 #: Where a problem is: a ``(docname, line)`` pair, or a ``"path:line"`` string
 #: for data files outside the documents.

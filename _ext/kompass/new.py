@@ -2,9 +2,13 @@
 
 Writes ``reports/<slug>/`` from the catalogue: a draft ``{evaluation}``, the
 report's chapters, one page per area with its box, every sub-area heading
-with a place for its score and text, strengths and improvements, and the
-overview. It builds without warnings as it is, and never touches an existing
-folder.
+with a place for its score and text, strengths and improvements, the
+overview, and "Källor" with an empty ``kallor.bib`` ready to fill. It builds
+without warnings as it is, and never touches an existing folder.
+
+The values given are data: the municipality must be one of the register's
+(so quotes, ``;`` or anything else is refused before a file is written), and
+the files get the register's own names, never the text as typed.
 """
 
 from __future__ import annotations
@@ -14,9 +18,7 @@ import sys
 from pathlib import Path
 
 from .catalogue import Catalogue, load_catalogues
-from .latex import document_title
-from .records import make_slug
-from .register import BUNDLED, load_register, unknown_message
+from .register import BUNDLED, Municipality, load_register, unknown_message
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -29,10 +31,17 @@ Kommunkompassen är ett verktyg för utvärdering och analys av en kommuns sätt
 """
 
 
-def _index(name: str, year: int, catalogue: Catalogue) -> str:
+def genitive(name: str) -> str:
+    """``Lunds kommun`` -> ``Lunds kommuns``, ``Region Gotland`` -> ``Region
+    Gotlands`` (no ``s`` after s, x or z)."""
+    return name if name[-1:].lower() in 'sxz' else f'{name}s'
+
+
+def _index(municipality: Municipality, year: int, catalogue: Catalogue) -> str:
     areas = '\n'.join(f'omrade-{a.id}' for a in catalogue.areas)
+    name, official = municipality.name, municipality.official
     return f"""\
-# Kommunkompassen – {document_title(name)}
+# Kommunkompassen – Analys av {official}
 
 % Utkast skapat med `make new`. Fyll i :date: (ÅÅÅÅ-MM-DD) och utvärderarna,
 % och ändra :status: till final när alla delområden har poäng.
@@ -45,7 +54,7 @@ def _index(name: str, year: int, catalogue: Catalogue) -> str:
 ```
 
 {INTRO}
-## 2. {name} kommun i förhållande till Kommunkompassen: En sammanfattande genomgång
+## 2. {official} i förhållande till Kommunkompassen: En sammanfattande genomgång
 
 ### Utvärderingen
 
@@ -53,7 +62,7 @@ def _index(name: str, year: int, catalogue: Catalogue) -> str:
 
 ### Sammanfattning av resultat
 
-Nedan visas {name}s totalpoäng samt poängfördelningen per område.
+Nedan visas {genitive(official)} totalpoäng samt poängfördelningen per område.
 
 ```{{score-chart}}
 :kind: areas
@@ -81,10 +90,39 @@ Alla utvärderingar från 2017 och framåt finns tillgängliga på Sveriges Komm
 
 ## 4. Översikt av poängfördelning
 
-Nedanstående tabeller visar {name}s resultat fördelat på delfrågor inom respektive område
+Nedanstående tabeller visar {genitive(official)} resultat fördelat på delfrågor inom respektive område
 
 ```{{score-overview}}
 ```
+
+## Källor
+
+Kommunens styrdokument som rapporten hänvisar till.
+
+% Lägg in dokumenten i kallor.bib (se anvisningen där) och hänvisa till dem i texten
+% med {{cite:p}}`nyckel`; listan nedan visar de dokument rapporten hänvisar till.
+
+```{{bibliography}}
+```
+"""
+
+
+def _bibfile(municipality: Municipality, year: int, slug: str) -> str:
+    # No at sign anywhere: pybtex reads one as the start of an entry, even
+    # on a line that starts with %.
+    return f"""\
+% Källor för utvärderingen av {municipality.official} {year}: de styrdokument
+% rapporten hänvisar till, en post per dokument. Skriv en post så här, med ett
+% snabel-a direkt före misc:
+%
+%   misc{{{slug}-styrmodell,
+%     author = {{{{{municipality.official}}}}},
+%     title = {{Styrmodell}},
+%     year = {{2024}},
+%   }}
+%
+% och hänvisa till den i texten med {{cite:p}}`{slug}-styrmodell`. En nyckel namnger
+% ett dokument i hela arkivet: låt den börja med mappens namn, {slug}-.
 """
 
 
@@ -112,13 +150,17 @@ def _area_page(catalogue: Catalogue, area_id: str) -> str:
     return '\n'.join(parts)
 
 
-def create(name: str, year: int, reports: Path, catalogue: Catalogue) -> Path:
+def create(
+    municipality: Municipality, year: int, reports: Path, catalogue: Catalogue
+) -> Path:
     """Write the new evaluation folder; refuses one that exists."""
-    folder = reports / make_slug(name, year)
-    if folder.exists():
+    slug = f'{municipality.slug}-{year}'
+    folder = reports / slug
+    if folder.exists() or folder.is_symlink():
         raise FileExistsError(f'{folder} exists already; nothing was changed')
     folder.mkdir(parents=True)
-    (folder / 'index.md').write_text(_index(name, year, catalogue), encoding='utf-8')
+    (folder / 'index.md').write_text(_index(municipality, year, catalogue), encoding='utf-8')
+    (folder / 'kallor.bib').write_text(_bibfile(municipality, year, slug), encoding='utf-8')
     for area in catalogue.areas:
         (folder / f'omrade-{area.id}.md').write_text(
             _area_page(catalogue, area.id), encoding='utf-8'
@@ -129,10 +171,14 @@ def create(name: str, year: int, reports: Path, catalogue: Catalogue) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--municipality', required=True)
-    parser.add_argument('--year', required=True, type=int)
+    parser.add_argument('--year', required=True)
     parser.add_argument('--criteria', default='kommunkompassen-2020')
     parser.add_argument('--project', type=Path, default=PROJECT)
     args = parser.parse_args(argv)
+    year = args.year.strip()
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
+        print(f'make new: YEAR {args.year!r} is not a four-digit year', file=sys.stderr)
+        return 1
     register = load_register(BUNDLED)
     found = register.find(args.municipality)
     if found is None:
@@ -145,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
               f'{", ".join(sorted(catalogues))}', file=sys.stderr)
         return 1
     try:
-        folder = create(found.name, args.year, args.project / 'reports', catalogue)
+        folder = create(found, int(year), args.project / 'reports', catalogue)
     except FileExistsError as exc:
         print(f'make new: {exc}', file=sys.stderr)
         return 1
