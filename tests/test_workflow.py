@@ -14,6 +14,7 @@ import time
 import urllib.request
 from copy import deepcopy
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -282,7 +283,8 @@ def test_workflow_is_valid_and_names_existing_targets() -> None:
 
 def test_workflow_has_least_privilege_and_keeps_pull_request_values_out_of_run_lines() -> None:
     workflow = _workflow()
-    events = workflow.get('on', workflow.get(True))  # YAML 1.1 reads a bare on: as true
+    # YAML 1.1 reads a bare "on:" as true.
+    events: dict[str, Any] = workflow.get('on') or workflow[True]  # type: ignore[index]
     assert set(events) == {'pull_request', 'push'}  # never pull_request_target
     assert events['push'] == {'branches': ['main']}
     assert workflow['permissions'] == {'contents': 'read'}

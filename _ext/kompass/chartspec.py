@@ -94,12 +94,12 @@ def build_totals_chart(data: ChartData, criteria: str = '') -> Chart | None:
     for s in data.summaries.values():
         if s.criteria == cid and s.total is not None and s.year is not None:
             by_year.setdefault(s.year, []).append(s.total)
-    years = [
+    years: list[dict[str, Any]] = [
         {'label': str(year), 'totals': sorted(totals),
          'median': statistics.median(totals) if len(totals) >= data.average_min else None}
         for year, totals in sorted(by_year.items())
     ]
-    count = sum(len(y['totals']) for y in years)
+    count = sum(len(totals) for totals in by_year.values())
     spec: Spec = {
         'kind': 'totals', 'language': data.language, 'total_max': catalogue.max,
         'title': _('Totalpoäng för %d utvärderingar, år för år') % count,
