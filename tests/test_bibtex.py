@@ -24,22 +24,22 @@ needs_tex = pytest.mark.skipif(
     reason='TeX is not installed (run: make tex-deps)',
 )
 
-C_BIB = '{root}/reports/c-2024/kallor.bib'
-D_BIB = '{root}/reports/d-2024/kallor.bib'
+C_BIB = '{root}/reports/cby-2024/kallor.bib'
+D_BIB = '{root}/reports/dby-2024/kallor.bib'
 EXPECTED = [
     f"{C_BIB}:6: WARNING: broken .bib entry 'c-trasig': '}}' expected (line 11) "
     '[kompass.bib]',
-    '{root}/reports/c-2024/latin1.bib:2: WARNING: this .bib file is not utf-8-sig text; '
+    '{root}/reports/cby-2024/latin1.bib:2: WARNING: this .bib file is not utf-8-sig text; '
     'its sources are left out [kompass.bib]',
     f"""{D_BIB}:4: WARNING: d-plan: url "javascript:alert('P-BIBURL')" is not a link that """
     'is published (only http, https and mailto are); the field is left out [kompass.link]',
     f"{D_BIB}:12: WARNING: the key 'd-plan' is defined twice in this file (first on line "
     '1); the second entry is ignored [kompass.bib]',
-    f"{D_BIB}:7: WARNING: the key 'c-program' is also defined in reports/c-2024/kallor.bib:1; "
+    f"{D_BIB}:7: WARNING: the key 'c-program' is also defined in reports/cby-2024/kallor.bib:1; "
     'a key names one document in the whole repository, so this entry is ignored (give it '
     'a key of its own, e.g. starting with the folder name) [kompass.bib]',
-    "{root}/reports/d-2024/index.md:12: WARNING: 'c-sist' is a source of another report "
-    "(reports/c-2024/kallor.bib:11); a report cites the documents in its own folder's .bib "
+    "{root}/reports/dby-2024/index.md:12: WARNING: 'c-sist' is a source of another report "
+    "(reports/cby-2024/kallor.bib:11); a report cites the documents in its own folder's .bib "
     'files [kompass.bib]',
 ]
 
@@ -61,14 +61,14 @@ B_SOURCES = [('1', 'Bstads kommun. Policy b.'), ('2', 'Bstads kommun. Strategi b
 
 def _check_reports(app) -> None:  # type: ignore[no-untyped-def]
     assert warnings_of(app) == []
-    a_page = _page(app, 'reports/a-2024/index')
-    b_page = _page(app, 'reports/b-2024/index')
+    a_page = _page(app, 'reports/aby-2024/index')
+    b_page = _page(app, 'reports/bstad-2024/index')
     assert _sources(a_page) == A_SOURCES
     # Without a filter: only what the report cites ("Oanvänd" is not), only its own.
     assert _sources(b_page) == B_SOURCES
     # Every citation links to an entry on its own report's page.
-    for docname in ('reports/a-2024/index', 'reports/a-2024/omrade-1',
-                    'reports/b-2024/index', 'reports/b-2024/omrade-1'):
+    for docname in ('reports/aby-2024/index', 'reports/aby-2024/omrade-1',
+                    'reports/bstad-2024/index', 'reports/bstad-2024/omrade-1'):
         links = re.findall(r'class="bibtex-citation"[^>]*>\[<a class="reference internal" '
                            r'href="([^"]+)"', _page(app, docname))
         assert links, docname
@@ -93,15 +93,15 @@ def test_a_new_citation_updates_only_its_report(make_app, rootdir, tmp_path) -> 
     shutil.copytree(rootdir / 'test-bibtex', src)
     app = make_app('html', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
     app.build()
-    area = src / 'reports/b-2024/omrade-1.md'
+    area = src / 'reports/bstad-2024/omrade-1.md'
     area.write_text(area.read_text(encoding='utf8') + '\nOch {cite:p}`b-oanvand`.\n',
                     encoding='utf8')
     again = next_app(make_app, app, 'html', srcdir=src, builddir=tmp_path / 'out')
     again.build()
     assert warnings_of(again) == []
-    assert _sources(_page(again, 'reports/b-2024/index')) == [
+    assert _sources(_page(again, 'reports/bstad-2024/index')) == [
         ('1', 'Bstads kommun. Oanvänd b.'), *[(str(int(n) + 1), t) for n, t in B_SOURCES]]
-    assert _sources(_page(again, 'reports/a-2024/index')) == A_SOURCES
+    assert _sources(_page(again, 'reports/aby-2024/index')) == A_SOURCES
 
 
 def _tex_lists(tex: str) -> list[list[str]]:
@@ -119,7 +119,7 @@ def test_latex_keeps_each_list_in_its_report(app) -> None:
     # Not gathered into one list at the end: one list per report, from [1].
     assert 'sphinxthebibliography' not in site
     assert _tex_lists(site) == [['1', '2'], ['1', '2']]
-    for slug, own, other in (('a-2024', 'Aby', 'Bstad'), ('b-2024', 'Bstad', 'Aby')):
+    for slug, own, other in (('aby-2024', 'Aby', 'Bstad'), ('bstad-2024', 'Bstad', 'Aby')):
         tex = (out / f'{slug}.tex').read_text(encoding='utf8')
         assert _tex_lists(tex) == [['1', '2']], slug  # each entry once (fresh nodes)
         assert own in tex and f'{other} kommun' not in tex and f'{other}s kommun' not in tex
@@ -156,8 +156,8 @@ def test_broken_bib_files_are_located_warnings(app) -> None:
     app.build(force_all=True)
     assert warnings_of(app) == EXPECTED
     assert app.statuscode == 0  # the build went on
-    c_page = _page(app, 'reports/c-2024/index')
+    c_page = _page(app, 'reports/cby-2024/index')
     # The entries before and after the broken one are used.
     assert sorted(text for _, text in _sources(c_page)) == ['Cby kommun. Program c.', 'Sist c.']
-    d_page = _page(app, 'reports/d-2024/index')
+    d_page = _page(app, 'reports/dby-2024/index')
     assert 'Plan d.' in d_page and 'P-BIBURL' not in d_page
