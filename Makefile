@@ -25,8 +25,8 @@ LOCALES     ?= _ext/kompass/locales
 
 # Debian packages for the PDF (see ../shared/ENV.md for why each is needed).
 TEX_PACKAGES ?= texlive-latex-recommended texlive-fonts-recommended \
-	texlive-latex-extra texlive-lang-european tex-gyre latexmk poppler-utils
-TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf
+	texlive-latex-extra texlive-lang-european tex-gyre fonts-texgyre latexmk poppler-utils
+TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf texgyreheros-regular.otf
 
 export PYTHON VENV SPHINXOPTS BUILDDIR SOURCEDIR LOCALES TEX_PACKAGES TEX_FILES \
 	MUNICIPALITY YEAR BASE CHROMIUM

@@ -13,7 +13,7 @@ from conftest import PROJECT
 
 TEX_LINE = ('sudo apt-get install -y --no-install-recommends texlive-latex-recommended '
             'texlive-fonts-recommended texlive-latex-extra texlive-lang-european tex-gyre '
-            'latexmk poppler-utils')
+            'fonts-texgyre latexmk poppler-utils')
 
 
 def _targets() -> set[str]:
@@ -57,7 +57,8 @@ def test_tex_deps_prints_the_install_line_when_not_root(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert done.returncode != 0
-    assert 'TeX for the PDF is missing: fncychap.sty tgtermes.sty swedish.ldf' in done.stdout
+    assert ('TeX for the PDF is missing: fncychap.sty tgtermes.sty swedish.ldf '
+            'texgyreheros-regular.otf') in done.stdout
     assert TEX_LINE in done.stdout
 
 

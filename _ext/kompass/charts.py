@@ -11,10 +11,12 @@ builds give byte-identical files (no dates, fixed SVG ids).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import os
+import subprocess
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
@@ -40,7 +42,9 @@ Spec = dict[str, Any]
 
 def file_name(spec: Spec, ext: str) -> str:
     """``kompass-<kind>-<hash>.<ext>``: the content decides the name."""
-    blob = json.dumps([STYLE, spec], sort_keys=True, ensure_ascii=False)
+    # A PDF chart also depends on the font found for it.
+    style = [STYLE, pdf_family()] if ext == 'pdf' else [STYLE]
+    blob = json.dumps([style, spec], sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha1(blob.encode('utf-8')).hexdigest()[:16]
     return f'kompass-{spec["kind"]}-{digest}.{ext}'
 
@@ -241,15 +245,40 @@ def _draw_totals(fig: Any, spec: Spec) -> None:
     ax.spines[['top', 'right']].set_visible(False)
 
 
-#: rcParams for each format. SVG keeps text as text (small, fast, found by the
-#: browser's search, shown in the reader's sans-serif); PDF uses the standard
-#: Helvetica (nothing to embed; the same family as the PDF's headings).
-_RC: dict[str, dict[str, Any]] = {
-    'svg': {'svg.fonttype': 'none', 'svg.hashsalt': 'kompass',
-            'font.family': 'sans-serif', 'font.sans-serif': ['DejaVu Sans']},
-    'pdf': {'pdf.use14corefonts': True, 'font.family': 'sans-serif',
-            'font.sans-serif': ['Helvetica'], 'font.weight': 'medium'},
-}
+#: The PDF's sans-serif (its headings): TeX Gyre Heros, from the TeX install.
+_PDF_FONTS = ('texgyreheros-regular.otf', 'texgyreheros-bold.otf')
+
+
+@functools.cache
+def pdf_family() -> str:
+    """The family PDF charts are drawn in: the PDF's own heading font where TeX
+    has it (``make tex-deps`` installs it), else matplotlib's DejaVu Sans."""
+    from matplotlib import font_manager
+
+    found = []
+    for name in _PDF_FONTS:
+        try:
+            done = subprocess.run(['kpsewhich', name], capture_output=True, text=True,
+                                  timeout=30, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return 'DejaVu Sans'
+        found.append(done.stdout.strip())
+    if not all(found):
+        return 'DejaVu Sans'
+    for path in found:
+        font_manager.fontManager.addfont(path)
+    return 'TeX Gyre Heros'
+
+
+def _rc(fmt: str) -> dict[str, Any]:
+    """rcParams for each format. SVG keeps text as text (small, fast, found by
+    the browser's search, shown in the reader's sans-serif); PDF embeds the
+    subset of the PDF's own sans-serif it uses (Type 3: quick to write)."""
+    if fmt == 'svg':
+        return {'svg.fonttype': 'none', 'svg.hashsalt': 'kompass',
+                'font.family': 'sans-serif', 'font.sans-serif': ['DejaVu Sans']}
+    return {'pdf.fonttype': 3, 'font.family': 'sans-serif',
+            'font.sans-serif': [pdf_family(), 'DejaVu Sans']}
 
 
 def draw(spec: Spec, fmt: str) -> bytes:
@@ -258,7 +287,7 @@ def draw(spec: Spec, fmt: str) -> bytes:
     from matplotlib.figure import Figure
 
     # Labels are data: "$...$" in a name is text, never mathtext.
-    rc: Any = {'hatch.linewidth': 0.6, 'text.parse_math': False, **_RC[fmt]}
+    rc: Any = {'hatch.linewidth': 0.6, 'text.parse_math': False, **_rc(fmt)}
     with mpl.rc_context(rc):
         fig = Figure()
         if spec['kind'] == 'trend':

@@ -68,24 +68,63 @@ def evaluation_documents(domain: KompassDomain, config: Config) -> list[Evaluati
     return found
 
 
-def title_page(document: EvaluationDocument, config: Config) -> str:
-    """The LaTeX of *document*'s title page, from ``templates/titlepage.tex_t``."""
-    rec = document.result.record
-    date = ''
-    if rec.date:
-        date = format_date('%-d %B %Y', date=dt.datetime.fromisoformat(rec.date),
-                           language=config.language or 'en')
-    elif rec.year:
-        date = str(rec.year)
+def long_date(iso: str, config: Config) -> str:
+    """``2022-08-16`` -> ``16 augusti 2022``, in the configured language."""
+    return format_date('%-d %B %Y', date=dt.datetime.fromisoformat(iso),
+                       language=config.language or 'en')
+
+
+def _render(template: str, context: dict[str, object], config: Config) -> str:
     renderer = LaTeXRenderer([str(TEMPLATES)], latex_engine=config.latex_engine)
-    return renderer.render('titlepage.tex_t', {
+    return renderer.render(template, context)
+
+
+def title_page(document: EvaluationDocument, domain: KompassDomain, config: Config) -> str:
+    """The LaTeX of *document*'s title page (``templates/titlepage.tex_t``):
+    the cover, the report's key facts, and the PDF's metadata."""
+    result = document.result
+    rec = result.record
+    date = long_date(rec.date, config) if rec.date else (str(rec.year) if rec.year else '')
+    catalogue = domain.catalogues.get(result.catalogue or '')
+    facts: list[tuple[str, str]] = []
+    if catalogue is not None:
+        facts.append((_('Kriterier'), catalogue.title))
+        total = _('%s av %d') % (result.total, catalogue.max)
+        if result.unscored:
+            total += ' ' + _('(%d delområden saknar poäng)') % len(result.unscored)
+        facts.append((_('Totalpoäng'), total))
+    if rec.status == 'draft':
+        facts.append((_('Status'), _('Utkast')))
+    evaluators = ', '.join(rec.evaluators)
+    return _render('titlepage.tex_t', {
         'heading': 'Kommunkompassen',
         'title': document.title,
         'date': date,
         'evaluators_label': _('Utvärderare'),
-        'evaluators': ', '.join(rec.evaluators),
+        'evaluators': evaluators,
+        'facts': facts,
         'publisher': 'Sveriges Kommuner och Regioner',
-    })
+        'pdftitle': f'Kommunkompassen – {document.title}',
+        'pdfauthor': evaluators or config.author,
+        'subject': ' '.join(part for part in (
+            _('Utvärdering med Kommunkompassen'),
+            f'({catalogue.title})' if catalogue else '', date) if part),
+    }, config)
+
+
+def site_title_page(domain: KompassDomain, config: Config, title: str, author: str) -> str:
+    """The whole site's title page, dated by its latest evaluation (its year,
+    where only the year was published)."""
+    latest = max(domain.summaries.values(), key=lambda s: (s.sort_date, s.slug), default=None)
+    date = ''
+    if latest is not None:
+        date = long_date(latest.date, config) if latest.date else str(latest.year or '')
+    return _render('sitetitle.tex_t', {
+        'date': date,
+        'pdftitle': title,
+        'pdfauthor': author,
+        'subject': _('Alla utvärderingar med Kommunkompassen'),
+    }, config)
 
 
 class EvaluationLaTeXBuilder(LaTeXBuilder):
@@ -117,19 +156,52 @@ class EvaluationLaTeXBuilder(LaTeXBuilder):
 
     def finish(self) -> None:
         super().finish()
-        for document in self.kompass_documents:
+        domain = get_domain(self.env)
+        pages = {
+            document.target: title_page(document, domain, self.config)
+            for document in self.kompass_documents
+        }
+        for _startdoc, target, title, author, *_rest in self.config.latex_documents:
+            pages.setdefault(target, site_title_page(domain, self.config, title, author))
+        for target, text in pages.items():
             # Not .tex: LaTeX's Makefile compiles every *.tex as a document.
-            name = f'kompass-title-{document.target.removesuffix(".tex")}.ltx'
-            Path(self.outdir, name).write_text(
-                title_page(document, self.config) + '\n', encoding='utf-8'
-            )
+            name = f'kompass-title-{str(target).removesuffix(".tex")}.ltx'
+            Path(self.outdir, name).write_text(text + '\n', encoding='utf-8')
 
 
-def set_title_page(app: Sphinx, config: Config) -> None:
-    """config-inited: use the evaluation's title page where there is one (a
-    fixed value, so the configuration compares equal from run to run)."""
-    if config.kompass_pdf_per_evaluation and 'maketitle' not in config.latex_elements:
-        config.latex_elements = {**config.latex_elements, 'maketitle': MAKETITLE}
+#: The page layout of a report printed as a publisher would: one-sided with
+#: chapters on any page (no blank pages), the title above and the page number
+#: below (nothing long beside the page number, so they never collide), and no
+#: heading at the foot of a page.
+LAYOUT = r'''
+\makeatletter
+\fancypagestyle{normal}{\fancyhf{}%
+  \fancyhead[L]{{\py@HeaderFamily\@title}}%
+  \fancyfoot[C]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0pt}}
+\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{{\py@HeaderFamily\thepage}}%
+  \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}
+\makeatother
+\usepackage{etoolbox,needspace}
+\pretocmd{\section}{\needspace{6\baselineskip}}{}{}
+\pretocmd{\subsection}{\needspace{5\baselineskip}}{}{}
+\pretocmd{\subsubsection}{\needspace{4\baselineskip}}{}{}
+'''
+
+
+def set_layout(app: Sphinx, config: Config) -> None:
+    """config-inited: the PDFs' layout and title pages, where the project has
+    not set its own (fixed values, so the configuration compares equal from
+    run to run)."""
+    elements = dict(config.latex_elements)
+    elements.setdefault('extraclassoptions', 'openany,oneside')
+    # The PDF's language, for screen readers and search (hyperref is loaded
+    # before the preamble, and writes it when the document begins).
+    language = ''.join(c for c in (config.language or 'en') if c.isalnum() or c == '-')
+    elements['preamble'] = (elements.get('preamble', '') + LAYOUT
+                            + f'\\hypersetup{{pdflang={language}}}\n')
+    elements.setdefault('maketitle', MAKETITLE)
+    config.latex_elements = elements
 
 
 def setup_latex(app: Sphinx) -> None:
@@ -143,4 +215,4 @@ def setup_latex(app: Sphinx) -> None:
         description='Folder (relative to the source folder) of the report folders.',
     )
     app.add_builder(EvaluationLaTeXBuilder, override=True)
-    app.connect('config-inited', set_title_page)
+    app.connect('config-inited', set_layout)

@@ -95,7 +95,10 @@ def evaluation_index(ctx: ViewContext) -> list[nodes.Node]:
                 '–' if s.total is None else s.total,
                 source,
             ])
-        widths = [16, 11, *([4] * len(catalogue.areas)), 7, 34]
+        # Wide enough for "100" in every area column on an A4 page.
+        area = min(6, 48 // max(len(catalogue.areas), 1))
+        widths = [14, 11, *([area] * len(catalogue.areas)), 7,
+                  100 - 32 - area * len(catalogue.areas)]
         out.append(build_table(
             widths, rows, head=head, title=catalogue.title,
             classes=['kompass-index', 'kompass-sortable'],

@@ -57,16 +57,19 @@ class ViewContext:
     result: EvaluationResult | None
     #: That evaluation's catalogue, if known and usable.
     catalogue: Catalogue | None
+    #: The document being written: the page, or in LaTeX the first document
+    #: of the PDF being assembled.
+    master: str
 
     @classmethod
     def of(cls, domain: KompassDomain, builder: Builder, node: nodes.Element,
-           docname: str) -> ViewContext:
-        docname = node.get('docname') or docname
+           master: str) -> ViewContext:
+        docname = node.get('docname') or master
         result = domain.result_for(docname)
         catalogue = None
         if result is not None and result.catalogue:
             catalogue = domain.catalogues.get(result.catalogue)
-        return cls(domain, builder, node, docname, result, catalogue)
+        return cls(domain, builder, node, docname, result, catalogue, master)
 
     def link(self, todocname: str, anchor: str | None, text: str) -> nodes.Node:
         """A link from this page (see :func:`reference`)."""
@@ -81,6 +84,9 @@ def header(ctx: ViewContext) -> list[nodes.Node]:
     if result is None or result.record.docname != ctx.docname:
         return []  # an orphan, or a rejected second evaluation: already warned
     rec = result.record
+    own_pdfs = getattr(ctx.builder, 'kompass_documents', ())
+    if any(d.result.record.docname == ctx.master == rec.docname for d in own_pdfs):
+        return []  # the report's own PDF has these facts on its title page
     rows: list[list[Any]] = []
     if rec.municipality:
         rows.append([_('Kommun'), rec.municipality])
