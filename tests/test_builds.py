@@ -313,3 +313,26 @@ def test_the_area_box_names_sub_areas_as_the_report_does(app) -> None:
     assert html_tables(area1, 'kompass-area')[0][1][0] == 'Strategi Praktiskt arbete'
     index = _text(app.outdir / 'reports/ort-2024/index.html')
     assert html_tables(index, 'kompass-overview')[0][2][0] == '1.2 Praktik'
+
+
+def test_a_rebuild_with_nothing_changed_writes_no_page_and_draws_no_chart(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    from kompass import charts
+
+    first = make_app('html', srcdir=rootdir / 'test-examples', builddir=tmp_path,
+                     freshenv=True)
+    first.build()
+    out = Path(first.outdir)
+    written = {p: p.stat().st_mtime_ns for p in out.rglob('*.html')}
+    drawn: list[str] = []
+    monkeypatch.setattr(charts, 'draw', lambda spec, fmt: drawn.append(spec['kind']) or b'')
+    again = next_app(make_app, first, 'html', srcdir=rootdir / 'test-examples',
+                     builddir=tmp_path, freshenv=False)
+    again.build()
+    assert 'no targets are out of date' in status_of(again)
+    changed = sorted(p.relative_to(out).as_posix() for p, t in written.items()
+                     if p.stat().st_mtime_ns != t)
+    # Sphinx's own index pages are always written; no document, no municipality page.
+    assert changed == ['genindex.html', 'search.html']
+    assert drawn == []

@@ -19,6 +19,7 @@ import os
 import subprocess
 import tempfile
 from importlib.metadata import version
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -304,22 +305,40 @@ def draw(spec: Spec, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def ensure_file(spec: Spec, folder: Path, fmt: str) -> tuple[str, bool]:
-    """Draw the chart into *folder* unless a file of that content is there.
-
-    Returns the file name and whether it was drawn now. The file is written
-    under a temporary name and renamed, so parallel writers never see half.
-    """
-    name = file_name(spec, fmt)
-    path = folder / name
-    if path.is_file():
-        return name, False
-    folder.mkdir(parents=True, exist_ok=True)
+def write_file(spec: Spec, path: Path, fmt: str) -> None:
+    """Draw the chart into *path*: under a temporary name, then renamed, so
+    that parallel writers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     data = draw(spec, fmt)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.kompass-')
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.kompass-')
     with os.fdopen(fd, 'wb') as handle:
         handle.write(data)
     # Readable by all, as every other file of the site (mkstemp makes it 0600).
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
+
+
+#: Charts being drawn ahead by ``chartfiles.draw_ahead``: path -> its future.
+#: Only the process that started them may wait for them.
+PENDING: dict[Path, Future[None]] = {}
+_PENDING_OWNER: list[int] = [0]
+
+
+def expect(path: Path, future: Future[None]) -> None:
+    """Note that *path* is being drawn by *future* (in this process's pool)."""
+    _PENDING_OWNER[0] = os.getpid()
+    PENDING[path] = future
+
+
+def ensure_file(spec: Spec, folder: Path, fmt: str) -> tuple[str, bool]:
+    """The chart's file in *folder*: drawn ahead (waited for), drawn before
+    (reused), or drawn now. Returns the file name and whether it was drawn now."""
+    name = file_name(spec, fmt)
+    path = folder / name
+    future = PENDING.pop(path, None) if _PENDING_OWNER[0] == os.getpid() else None
+    if future is not None:
+        future.result()  # a drawing error is raised here, at the chart's directive
+    if path.is_file():
+        return name, False
+    write_file(spec, path, fmt)
     return name, True

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .catalogue import Catalogue
-from .comparison import Average, Summary, history, national_average
+from .comparison import Average, AverageIndex, Summary, history
 from .labels import _
 from .scoredata import PublishedAverage
 
@@ -45,6 +45,21 @@ class ChartData:
     #: ``kompass_average_min``: fewer evaluations than this, and no computed
     #: average is drawn or printed.
     average_min: int = 10
+    #: The averages and histories of *summaries*, computed once per build
+    #: (made here from *summaries* when not given).
+    averages: AverageIndex | None = None
+    histories: Mapping[str, list[Summary]] | None = None
+
+    def average(self, target: Summary) -> Average:
+        """The national average pinned to *target*'s date."""
+        index = self.averages or AverageIndex(self.summaries.values(), self.since)
+        return index.average(target)
+
+    def history(self, municipality: str) -> list[Summary]:
+        """The municipality's evaluations in date order."""
+        if self.histories is not None:
+            return self.histories.get(municipality, [])
+        return history(municipality, self.summaries.values())
 
 
 def build_chart(
@@ -136,7 +151,7 @@ def _profile(
         compared.append(previous.label)
 
     since = data.since
-    average = national_average(summary, data.summaries.values(), since)
+    average = data.average(summary)
     enough = {a: n for a, n in average.area_counts.items() if n >= data.average_min}
     counted = max(average.area_counts.values(), default=0)
     if enough:
@@ -186,7 +201,7 @@ def _trend(
     spec: Spec, summary: Summary, catalogue: Catalogue, data: ChartData, notes: list[str]
 ) -> str:
     past = [
-        s for s in history(summary.municipality, data.summaries.values())
+        s for s in data.history(summary.municipality)
         if s.criteria == summary.criteria
     ]
     spec['points'] = [

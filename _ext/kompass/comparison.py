@@ -9,6 +9,7 @@ itself included; so a later evaluation never changes an earlier one's charts.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -89,45 +90,112 @@ class Average(NamedTuple):
     total_count: int
 
 
-def _mean(values: list[int]) -> float | None:
-    return sum(values) / len(values) if values else None
+class _Sums:
+    """Running sums and counts per key (areas or criteria) and of totals."""
+
+    __slots__ = ('counts', 'sums', 'total_count', 'total_sum')
+
+    def __init__(self) -> None:
+        self.sums: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.total_sum = 0
+        self.total_count = 0
+
+    def copy(self) -> _Sums:
+        other = _Sums()
+        other.sums, other.counts = dict(self.sums), dict(self.counts)
+        other.total_sum, other.total_count = self.total_sum, self.total_count
+        return other
+
+    def add(self, values: Mapping[str, int], total: int | None) -> None:
+        for key, value in values.items():
+            self.sums[key] = self.sums.get(key, 0) + value
+            self.counts[key] = self.counts.get(key, 0) + 1
+        if total is not None:
+            self.total_sum += total
+            self.total_count += 1
+
+    def means(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in sorted(self.sums)}
+
+
+class AverageIndex:
+    """National averages for every evaluation at once.
+
+    The final evaluations of each catalogue since *since* are sorted by date
+    once, with running sums after each; the average at a date is then one
+    binary search, so a site of N evaluations needs O(N log N), not O(N²).
+    """
+
+    def __init__(self, everyone: Iterable[Summary], since: str) -> None:
+        self.since = since
+        self._by_slug: dict[str, Summary] = {}
+        groups: dict[str, list[Summary]] = {}
+        for s in everyone:
+            self._by_slug[s.slug] = s
+            if s.final and s.sort_date >= since:
+                groups.setdefault(s.criteria, []).append(s)
+        self._dates: dict[str, list[str]] = {}
+        self._slugs: dict[str, list[str]] = {}
+        self._areas: dict[str, list[_Sums]] = {}
+        self._criteria: dict[str, list[_Sums]] = {}
+        for criteria, group in groups.items():
+            group.sort(key=lambda s: (s.sort_date, s.slug))
+            self._dates[criteria] = [s.sort_date for s in group]
+            self._slugs[criteria] = [s.slug for s in group]
+            areas, crits = [_Sums()], [_Sums()]
+            for s in group:
+                areas.append(areas[-1].copy())
+                areas[-1].add(s.areas, s.total)
+                crits.append(crits[-1].copy())
+                crits[-1].add(s.points, None)
+            self._areas[criteria], self._criteria[criteria] = areas, crits
+
+    def average(self, target: Summary) -> Average:
+        """The average pinned to *target*'s date (see the module docstring)."""
+        dates = self._dates.get(target.criteria, [])
+        slugs = self._slugs.get(target.criteria, [])
+        n = bisect.bisect_right(dates, target.sort_date)
+        empty = _Sums()
+        areas = self._areas.get(target.criteria, [empty])[n]
+        crits = self._criteria.get(target.criteria, [empty])[n]
+        members = slugs[:n]
+        # An evaluation not (yet) final counts in its own average only.
+        own = self._by_slug.get(target.slug)
+        if own is not None and not own.final and own.sort_date >= self.since:
+            areas, crits = areas.copy(), crits.copy()
+            areas.add(own.areas, own.total)
+            crits.add(own.points, None)
+            members = sorted([*members, own.slug],
+                             key=lambda slug: (self._by_slug[slug].sort_date, slug))
+        return Average(
+            areas.total_sum / areas.total_count if areas.total_count else None,
+            areas.means(), crits.means(), tuple(members),
+            {k: areas.counts[k] for k in sorted(areas.counts)}, areas.total_count,
+        )
 
 
 def national_average(
     target: Summary, everyone: Iterable[Summary], since: str
 ) -> Average:
     """The average pinned to *target*'s date (see the module docstring)."""
-    until = target.sort_date
-    pool = sorted(
-        (
-            s for s in everyone
-            if s.criteria == target.criteria
-            and since <= s.sort_date <= until
-            and (s.final or s.slug == target.slug)
-        ),
-        key=lambda s: (s.sort_date, s.slug),
-    )
-    area_ids = sorted({a for s in pool for a in s.areas})
-    crit_ids = sorted({c for s in pool for c in s.points})
-    areas = {a: [s.areas[a] for s in pool if a in s.areas] for a in area_ids}
-    crits = {c: [s.points[c] for s in pool if c in s.points] for c in crit_ids}
-    totals = [s.total for s in pool if s.total is not None]
-    return Average(
-        _mean(totals),
-        {a: sum(v) / len(v) for a, v in areas.items()},
-        {c: sum(v) / len(v) for c, v in crits.items()},
-        tuple(s.slug for s in pool),
-        {a: len(v) for a, v in areas.items()},
-        len(totals),
-    )
+    return AverageIndex(everyone, since).average(target)
+
+
+def histories(everyone: Iterable[Summary]) -> dict[str, list[Summary]]:
+    """Each municipality's evaluations in date order."""
+    out: dict[str, list[Summary]] = {}
+    for s in everyone:
+        out.setdefault(s.municipality, []).append(s)
+    for group in out.values():
+        group.sort(key=lambda s: (s.sort_date, s.slug))
+    return out
 
 
 def history(municipality: str, everyone: Iterable[Summary]) -> list[Summary]:
     """A municipality's evaluations in date order."""
-    return sorted(
-        (s for s in everyone if s.municipality == municipality),
-        key=lambda s: (s.sort_date, s.slug),
-    )
+    return histories(s for s in everyone if s.municipality == municipality).get(
+        municipality, [])
 
 
 def summaries(

@@ -16,9 +16,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as kn
 from . import values
-from .domain import EVALUATION_SCOPE, SITE_SCOPE, get_domain
+from .domain import get_domain
 from .logs import Kind, Problem
 from .records import AreaRecord, ChartRecord, EvaluationRecord, ScoreRecord, ViewRecord
+from .rewrites import CHART_SCOPE, EVALUATION_SCOPE, SITE_SCOPE
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -342,10 +343,8 @@ class ScoreChartDirective(_KompassDirective):
         slug = (self.options.get('evaluation') or '').strip()
         criteria = (self.options.get('criteria') or '').strip()
         domain = get_domain(self.env)
-        # An areas chart shows its own evaluation; the others compare with the
-        # rest (averages, history), so they are rewritten when anything changes.
-        scope = EVALUATION_SCOPE if kind == 'areas' and not slug else SITE_SCOPE
-        domain.note_aggregate(self.env.docname, scope, self.lineno)
+        # What the chart shows is in its spec; the page is rewritten when it changes.
+        domain.note_aggregate(self.env.docname, CHART_SCOPE, self.lineno)
         domain.add_chart(ChartRecord(self.env.docname, self.lineno, kind, slug, criteria))
         if criteria and criteria not in domain.catalogues:
             self.problem(Kind.CATALOGUE, f'unknown criteria catalogue {criteria!r}; known '

@@ -17,7 +17,6 @@ Three kinds of data, kept apart:
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
@@ -26,7 +25,7 @@ from sphinx.domains import Domain
 
 from . import logs, values
 from .catalogue import Catalogue, load_catalogues
-from .comparison import Summary, summaries
+from .comparison import AverageIndex, Summary, histories, summaries
 from .records import (
     AreaRecord,
     ChartRecord,
@@ -43,6 +42,7 @@ from .scoredata import (
     load_published_averages,
     load_score_data,
 )
+from .rewrites import SITE_SCOPE, changed_pages, view_fingerprints
 from .scoring import EvaluationResult, compute, find_folder, orphan
 from .values import ascii_name
 
@@ -51,10 +51,6 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-#: Scopes of pages that show computed data.
-EVALUATION_SCOPE = 'evaluation'  # shows its own evaluation (boxes, overview)
-SITE_SCOPE = 'site'  # shows every evaluation (indexes)
 
 #: Per-document data: key -> {docname: [record, ...]}.
 PER_DOC = (
@@ -136,12 +132,16 @@ class Derived:
     examples: list[Example] = field(default_factory=list)
     #: Evaluation folder -> what pages showing it depend on.
     fingerprints: dict[str, str] = field(default_factory=dict)
-    #: What every comparing view depends on (score data, settings, examples).
-    data_fingerprint: str = ''
+    #: Docname -> what its computed views show (``rewrites.py``).
+    views: dict[str, str] = field(default_factory=dict)
     #: Catalogue id -> digest of the file the documents were read with.
     catalogue_digests: dict[str, str] = field(default_factory=dict)
     #: Municipality name -> the docname of its generated page (``kommuner/lund``).
     pages: dict[str, str] = field(default_factory=dict)
+    #: The national average at any date, and each municipality's evaluations
+    #: in date order: computed once, read by every chart.
+    averages: AverageIndex = field(default_factory=lambda: AverageIndex((), DEFAULT_SINCE))
+    histories: dict[str, list[Summary]] = field(default_factory=dict)
 
 
 class KompassDomain(Domain):
@@ -268,11 +268,10 @@ class KompassDomain(Domain):
         summary = self.summaries.get(slug)
         return summary.docname if summary is not None else None
 
-    def recompute(self, env: BuildEnvironment) -> tuple[set[str], bool]:
+    def recompute(self, env: BuildEnvironment) -> set[str]:
         """Rebuild the derived data from all records and inputs.
 
-        Returns the evaluation folders whose results changed, and whether data
-        every comparing view depends on (score data, settings) changed.
+        Returns the pages whose computed views changed, to be written again.
         """
         srcdir = Path(env.srcdir)
         inputs = self.inputs
@@ -304,25 +303,20 @@ class KompassDomain(Domain):
             folder: result.fingerprint(inputs.catalogues.get(result.catalogue or ''))
             for folder, result in outcome.results.items()
         }
-        changed = {
-            f for f in fingerprints.keys() | before.fingerprints.keys()
-            if fingerprints.get(f) != before.fingerprints.get(f)
-        }
-        data_fingerprint = hashlib.sha1(repr((
-            data.digest, inputs.published, inputs.since, env.config.kompass_average_min,
-            examples,
-        )).encode()).hexdigest()
         canonical = self._canonical_names(found)
         self.data['derived'] = Derived(
             results=outcome.results,
             summaries=canonical,
             examples=examples,
             fingerprints=fingerprints,
-            data_fingerprint=data_fingerprint,
             catalogue_digests={cid: cat.digest for cid, cat in inputs.catalogues.items()},
             pages=self._page_names(canonical, examples),
+            averages=AverageIndex(canonical.values(), inputs.since),
+            histories=histories(canonical.values()),
         )
-        return changed, data_fingerprint != before.data_fingerprint
+        views = view_fingerprints(self, env.config)
+        self.derived.views = views
+        return changed_pages(before.views, views, env.found_docs)
 
     def _rows_without_reports(
         self, results: dict[str, EvaluationResult], rows: tuple[DataRow, ...],
@@ -454,18 +448,6 @@ class KompassDomain(Domain):
         """Names of municipalities that have an evaluation or a mention."""
         return sorted(self.derived.pages)
 
-    def docs_showing(self, folders: Set[str], everything: bool = False) -> set[str]:
-        """Pages whose computed views depend on the evaluations in *folders*
-        (pages comparing evaluations depend on all of them)."""
-        if not folders and not everything:
-            return set()
-        shown: set[str] = set()
-        known = folders | self.results.keys()
-        for docname, scopes in self.aggregates().items():
-            if everything or SITE_SCOPE in scopes or find_folder(docname, known) in folders:
-                shown.add(docname)
-        return shown
-
     def docs_using_catalogues(self, catalogue_ids: Set[str]) -> set[str]:
         """Documents to re-read because a catalogue they use changed."""
         if not catalogue_ids:
@@ -552,8 +534,7 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     latexpdf``), so results and warnings are always current.
     """
     domain = get_domain(env)
-    changed, everything = domain.recompute(env)
-    return sorted(domain.docs_showing(changed, everything))
+    return sorted(domain.recompute(env))
 
 
 def setup_domain(app: Sphinx) -> None:

@@ -10,6 +10,8 @@ at a generated page's path wins: it is never overwritten, and a warning says so.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -153,13 +155,33 @@ def _page_html(builder: StandaloneHTMLBuilder, title: str, intro: nodes.Element,
     return '\n'.join(parts)
 
 
+def _surroundings(app: Sphinx) -> str:
+    """What a page shows around its body: the settings, the templates' input
+    (tags) and every document's title and place in the navigation."""
+    env = app.env
+    info = getattr(app.builder, 'build_info', None)
+    return hashlib.sha1(repr((
+        getattr(info, 'config_hash', ''), getattr(info, 'tags_hash', ''),
+        sorted(env.toctree_includes.items()),
+        sorted((docname, title.astext()) for docname, title in env.titles.items()),
+    )).encode('utf-8')).hexdigest()
+
+
 def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """html-collect-pages: one page per municipality, made from the env."""
+    """html-collect-pages: one page per municipality, made from the env.
+
+    A page is handed to Sphinx only when it shows something else than the
+    file written before (its text, or what surrounds it), so an unchanged
+    site writes none of them again.
+    """
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
     if builder.name not in PAGE_BUILDERS:
         return
     domain = get_domain(app.env)
-    made: list[str] = []
+    outdir = Path(builder.outdir)
+    before = _read_manifest(outdir)
+    surroundings = _surroundings(app)
+    made: dict[str, str] = {}
     for name in domain.municipalities_with_pages():
         page = municipality_docname(domain, name)
         if page in app.env.found_docs:
@@ -172,26 +194,37 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any
             continue
         intro, sections = _page_body(domain, builder, name, page)
         title = page_title(domain, name)
-        made.append(page)
+        body = _page_html(builder, title, intro, sections)
+        made[page] = hashlib.sha1(f'{surroundings}\n{title}\n{body}'.encode()).hexdigest()
+        if before.get(page) == made[page] and Path(builder.get_outfilename(page)).is_file():
+            continue  # written before, exactly so
         # Sphinx's templates take the title as HTML (as render_partial gives it).
-        yield page, {
-            'title': escape(title), 'body': _page_html(builder, title, intro, sections),
-        }, 'page.html'
-    _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
+        yield page, {'title': escape(title), 'body': body}, 'page.html'
+    _remove_stale_pages(outdir, builder, before, made, app.env.found_docs)
 
 
-def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder,
-                        made: list[str], documents: set[str]) -> None:
-    """Delete the pages of municipalities that no longer have one (never the
-    output of a document, such as a hand-written page at that path)."""
+def _read_manifest(outdir: Path) -> dict[str, str]:
+    """Page -> fingerprint of the municipality pages written before."""
     manifest = outdir / 'kommuner' / _MANIFEST
-    before = set(manifest.read_text(encoding='utf-8').split()) if manifest.is_file() else set()
-    for page in sorted(before - set(made) - documents):
+    try:
+        found = json.loads(manifest.read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder, before: dict[str, str],
+                        made: dict[str, str], documents: set[str]) -> None:
+    """Delete the pages of municipalities that no longer have one (never the
+    output of a document, such as a hand-written page at that path); remember
+    what was made."""
+    for page in sorted(before.keys() - made.keys() - documents):
         stale = Path(builder.get_outfilename(page))
         if stale.is_file():
             stale.unlink()
+    manifest = outdir / 'kommuner' / _MANIFEST
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text('\n'.join(sorted(made)) + '\n', encoding='utf-8')
+    manifest.write_text(json.dumps(made, sort_keys=True, indent=0) + '\n', encoding='utf-8')
 
 
 def setup_pages(app: Sphinx) -> None:

@@ -208,6 +208,7 @@ def chart_data(domain: KompassDomain, config: Config) -> ChartData:
     return ChartData(
         domain.summaries, domain.catalogues, domain.published_averages,
         domain.inputs.since, config.language or '', config.kompass_average_min,
+        domain.derived.averages, domain.derived.histories,
     )
 
 
