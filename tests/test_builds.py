@@ -326,7 +326,12 @@ def test_a_rebuild_with_nothing_changed_writes_no_page_and_draws_no_chart(
     out = Path(first.outdir)
     written = {p: p.stat().st_mtime_ns for p in out.rglob('*.html')}
     drawn: list[str] = []
-    monkeypatch.setattr(charts, 'draw', lambda spec, fmt: drawn.append(spec['kind']) or b'')
+
+    def draw(spec: dict, fmt: str) -> bytes:
+        drawn.append(spec['kind'])
+        return b''
+
+    monkeypatch.setattr(charts, 'draw', draw)
     again = next_app(make_app, first, 'html', srcdir=rootdir / 'test-examples',
                      builddir=tmp_path, freshenv=False)
     again.build()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import next_app, warnings_of
-from kompass import charts
 from kompass.comparison import Summary, national_average
 
 

@@ -18,8 +18,8 @@ import json
 import os
 import subprocess
 import tempfile
-from importlib.metadata import version
 from concurrent.futures import Future
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 

@@ -35,6 +35,7 @@ from .records import (
     ViewRecord,
 )
 from .register import BUNDLED, Register, load_register, official_name, unknown_message
+from .rewrites import SITE_SCOPE, changed_pages, view_fingerprints
 from .scoredata import (
     DataRow,
     PublishedAverage,
@@ -42,7 +43,6 @@ from .scoredata import (
     load_published_averages,
     load_score_data,
 )
-from .rewrites import SITE_SCOPE, changed_pages, view_fingerprints
 from .scoring import EvaluationResult, compute, find_folder, orphan
 from .values import ascii_name
 
