@@ -20,7 +20,7 @@ extensions = ['kompass', 'sphinxcontrib.bibtex']
 myst_enable_extensions = ['colon_fence', 'deflist']
 myst_heading_anchors = 3
 
-exclude_patterns = ['_build', '.*', 'tests', 'README.md', 'Makefile']
+exclude_patterns = ['_build', '.*', 'tests', '_ext', 'README.md', 'BENCHMARKS.md', 'Makefile']
 templates_path: list[str] = []
 html_static_path = ['_static']
 html_css_files = ['site.css']
