@@ -35,7 +35,9 @@ def _index(name: str, year: int, catalogue: Catalogue) -> str:
 # Kommunkompassen – {document_title(name)}
 
 % Utkast skapat med `make new`. Fyll i :date: (ÅÅÅÅ-MM-DD) och utvärderarna,
-% och ändra :status: till final när alla delområden har poäng.
+% och ändra :status: till final när alla delområden har poäng. Finns kommunens
+% förra utvärdering i underlaget, ange den med :previous: (till exempel
+% :previous: {make_slug(name, year - 1)}), så visar rapporten förändringen.
 
 ```{{evaluation}}
 :municipality: {name}
@@ -61,6 +63,11 @@ Nedan visas {name}s totalpoäng samt poängfördelningen per område.
 
 ```{{score-chart}}
 :kind: profile
+```
+
+### Förändring sedan föregående utvärdering
+
+```{{score-changes}}
 ```
 
 ### Jämförelser
