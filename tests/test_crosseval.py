@@ -646,3 +646,42 @@ def test_without_javascript_the_comparison_says_where_the_data_is(
         assert fallback.is_visible()
         assert 'Sjö 2023' in fallback.inner_text()
         browser.close()
+
+
+@pytest.mark.sphinx('html', testroot='crosseval', freshenv=True, srcdir='crosseval-new')
+def test_a_report_from_make_new_shows_its_changes(app, make_app) -> None:
+    from kompass.catalogue import load_catalogues
+    from kompass.new import create
+
+    src = Path(app.srcdir)
+    catalogues, _ = load_catalogues(src / 'criteria')
+    index = create('Sjö', 2025, src / 'reports', catalogues['mini']) / 'index.md'
+    text = index.read_text(encoding='utf8')
+    assert '```{score-changes}\n```' in text and ':previous: sjo-2024)' in text
+    index.write_text(text.replace(':status: draft', ':status: draft\n:previous: sjo-2023'),
+                     encoding='utf8')
+    app = next_app(make_app, app, 'html', srcdir=src, freshenv=True)
+    app.build()
+    assert warnings_of(app) == []
+    # Nothing scored yet: unknown, never zero.
+    page = _html(app, 'reports/sjo-2025/index.html')
+    assert html_tables(page, 'kompass-changes-areas')[0] == [
+        ['Område', 'Sjö 2023', 'Sjö 2025', 'Förändring'],
+        ['1 Första området', '72', '–', '–'],
+        ['2 Andra området', '70', '–', '–'],
+        ['Totalt', '142', '–', '–'],
+    ]
+
+
+@pytest.mark.sphinx('html', testroot='crosseval', freshenv=True,
+                    confoverrides={'language': 'en'})
+def test_the_new_pages_follow_the_language(app) -> None:
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    criterion = _html(app, 'kriterier/mini/1-1.html')
+    assert '<h1>Sub-area 1.1 Strategi</h1>' in criterion
+    assert 'Median 11, quartiles 8,8–12,8, at most 20 points.' in criterion
+    assert html_tables(_html(app, 'kalibrering.html'), 'kompass-evaluators')[0][1][-1] == \
+        'small sample'
+    assert 'Compare Ort 2024 with Ort 2022' in _html(app, 'reports/ort-2024/index.html')
+    assert '"showAverage":"Show the average at a date"' in _html(app, 'jamfor.html')
