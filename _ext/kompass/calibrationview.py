@@ -60,7 +60,8 @@ def _label(domain: KompassDomain, slug: str) -> str:
 
 
 def _sample(small: bool) -> str:
-    return _('litet underlag') if small else ''
+    """The "Underlag" (sample) column: ``litet`` for a small sample."""
+    return _('litet') if small else ''
 
 
 def _criterion_cell(ctx: ViewContext, f: CriterionFigures) -> nodes.Node:
@@ -82,9 +83,9 @@ def _criteria_table(ctx: ViewContext, figures: list[CriterionFigures], title: st
             len(f.area_only), len(f.total_only), _sample(f.small),
         ])
     return build_table(
-        [22, 5, 6, 7, 7, 9, 8, 8, 7, 7, 7, 7], rows,
+        [17, 6, 6, 6, 7, 9, 9, 10, 7, 8, 7, 8], rows,
         head=[_('Delområde'), _('Max'), _('Antal'), _('Medel'), _('Median'),
-              _('Kvartiler'), _('Lägst–högst'), _('Std.avv.'), _('Andel av max'),
+              _('Kvartiler'), _('Lägst och högst'), _('Standardavvikelse'), _('Andel av max'),
               _('Endast område'), _('Endast total'), _('Underlag')],
         title=title, classes=['kompass-calibration', 'kompass-sortable'],
     )
@@ -107,7 +108,7 @@ def _spread_table(ctx: ViewContext, calibration: Calibration, catalogue: str,
                                      'slutliga utvärderingar ännu.'))
     return build_table(
         [40, 12, 14, 12, 10, 12], rows,
-        head=[_('Delområde'), _('Std.avv.'), _('i andel av max'), _('Lägst–högst'),
+        head=[_('Delområde'), _('Standardavvikelse'), _('i andel av max'), _('Lägst och högst'),
               _('Antal'), _('Underlag')],
         title=_('Störst spridning'), classes=['kompass-spread'],
     )
