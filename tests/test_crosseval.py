@@ -320,6 +320,9 @@ def test_reports_and_municipality_pages_link_to_the_comparison(app) -> None:
     assert ('<p class="kompass-compare-link"><a class="reference internal" '
             'href="../../jamfor.html?jamfor=ort-2024,ort-2022">Jämför Ort 2024 med Ort 2022'
             '</a></p>') in report
+    from kompass.comparepage import relative
+    assert [relative(u) for u in ('javascript:x.html', 'a.html', '../a.html')] == [
+        './javascript:x.html', './a.html', '../a.html']
     # Right below the header.
     assert report.index('kompass-header') < report.index('kompass-compare-link') < \
         report.index('kompass-changes')
@@ -342,7 +345,7 @@ def test_reports_and_municipality_pages_link_to_the_comparison(app) -> None:
     sjo = data['evaluations'][5]
     assert (sjo['areas'], sjo['points'], sjo['total'], sjo['url']) == (
         {'1': 72, '2': 70}, {'1.1': 12, '1.2': 60, '2.1': 45, '2.2': 25}, 142, None)
-    assert data['evaluations'][4]['url'] == 'reports/ort-2024/index.html'
+    assert data['evaluations'][4]['url'] == './reports/ort-2024/index.html'
     assert '<noscript><p class="kompass-compare-noscript">Jämförelsen körs i webbläsaren' \
         in compare
 
@@ -431,6 +434,23 @@ def test_incremental_builds_keep_every_page_current(app, make_app) -> None:
     assert evaluators[2][:4] == ['Bo Berg', '1', 'Ort 2024', '4']
     assert 'by-2023' not in _html(third, 'jamfor.html')
     assert len(_charts(third)) == 4
+
+
+@pytest.mark.sphinx('html', testroot='crosseval', freshenv=True,
+                    srcdir='crosseval-catalogue')
+def test_a_criterion_gone_from_the_catalogue_loses_its_page(app, make_app) -> None:
+    app.build()
+    out = Path(app.outdir)
+    assert (out / 'kriterier/mini/2-2.html').is_file()
+    catalogue = Path(app.srcdir) / 'criteria/mini.yaml'
+    catalogue.write_text(catalogue.read_text(encoding='utf8').replace(
+        '{id: "2.2", title: Uppföljning', '{id: "2.3", title: Uppföljning'), encoding='utf8')
+    # The catalogues are read when the application starts: a new one.
+    second = next_app(make_app, app, 'html', srcdir=app.srcdir, freshenv=False)
+    second.build()
+    assert not (out / 'kriterier/mini/2-2.html').exists()
+    assert 'Delområde 2.3 Uppföljning' in _html(second, 'kriterier/mini/2-3.html')
+    assert len(_charts(second)) == 3  # 2.3 is scored by no one: no chart
 
 
 @pytest.mark.sphinx('html', testroot='crosseval', freshenv=True,

@@ -78,6 +78,12 @@ def prefill(domain: KompassDomain, summary: Summary) -> tuple[str, ...]:
     return (summary.slug,) if before is None else (summary.slug, before.slug)
 
 
+def relative(uri: str) -> str:
+    """*uri* (relative, from the builder) as a path that no browser reads as
+    a scheme: a document named ``javascript:x`` gives ``./javascript:x.html``."""
+    return uri if uri.startswith(('./', '../', '#')) else './' + uri
+
+
 def query(slugs: tuple[str, ...]) -> str:
     """``?jamfor=a,b`` (slugs are ASCII already; quoted all the same)."""
     return f'?{QUERY_KEY}=' + ','.join(quote(s, safe='') for s in slugs)
@@ -89,7 +95,8 @@ def compare_uri(domain: KompassDomain, builder: Builder, fromdocname: str,
     page = compare_page(domain)
     if page is None or builder.name not in PAGE_BUILDERS:
         return None
-    return builder.get_relative_uri(fromdocname, page) + query(prefill(domain, summary))
+    return relative(builder.get_relative_uri(fromdocname, page)) + query(
+        prefill(domain, summary))
 
 
 def _link_text(domain: KompassDomain, summary: Summary) -> str:
@@ -189,7 +196,7 @@ def _summary_data(domain: KompassDomain, builder: Builder, docname: str,
                   s: Summary) -> dict[str, Any]:
     url = None
     if s.docname and builder.name in PAGE_BUILDERS:
-        url = builder.get_relative_uri(docname, s.docname)
+        url = relative(builder.get_relative_uri(docname, s.docname))
     return {
         'slug': s.slug, 'label': s.label, 'sortDate': s.sort_date, 'criteria': s.criteria,
         'final': s.final, 'kind': 'report' if s.docname else 'data', 'url': url,
@@ -211,7 +218,7 @@ def compare_data(domain: KompassDomain, builder: Builder, docname: str,
                 page = criterion_docname(domain, cid, crit.id)
                 criteria.append({
                     'id': crit.id, 'title': crit.title, 'max': crit.max,
-                    'url': builder.get_relative_uri(docname, page)
+                    'url': relative(builder.get_relative_uri(docname, page))
                     if page and builder.name in PAGE_BUILDERS else None,
                 })
             areas.append({'id': area.id, 'label': area.label, 'title': area.title,
