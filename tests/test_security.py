@@ -275,4 +275,7 @@ def test_unused_chart_files_are_removed(app, make_app, tmp_path) -> None:
     clean.build(force_all=True)
     incremental = sorted(p.name for p in (Path(again.outdir) / '_images').iterdir())
     assert incremental == sorted(p.name for p in (Path(clean.outdir) / '_images').iterdir())
-    assert len(incremental) == 3
+    # The report's 3 charts, and the distribution chart of each of the 4 criterion pages.
+    assert [n.rsplit('-', 1)[0] for n in incremental
+            if n.startswith('kompass-')] == ['kompass-areas', 'kompass-profile', 'kompass-trend']
+    assert len([n for n in incremental if n.startswith('kriterium-')]) == 4

@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bibtex import setup_bibtex_fix
+from .calibrationview import setup_calibration
+from .changes import setup_changes
 from .chartfiles import setup_chartfiles
+from .comparepage import setup_compare
+from .criterionpages import setup_criterion_pages
 from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
@@ -110,6 +114,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_bibtex_fix(app)
     setup_chartfiles(app)
     setup_sanitize(app)
+    setup_criterion_pages(app)
+    setup_changes(app)
+    setup_calibration(app)
+    setup_compare(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.builders import Builder
 
+from .calibration import calibrate, to_data
+from .calibrationview import DEFAULT_SMALL_SAMPLE, small_sample
 from .catalogue import Catalogue
 from .domain import KompassDomain, get_domain
 from .scoring import find_folder
@@ -50,8 +52,9 @@ def _area_max(catalogue: Catalogue | None, aid: str) -> int | None:
 
 
 def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
-                version: str) -> dict[str, Any]:
-    """The export as plain data (also what ``make diff`` compares)."""
+                version: str, small: int = DEFAULT_SMALL_SAMPLE) -> dict[str, Any]:
+    """The export as plain data (also what ``make diff`` compares); *small* is
+    ``kompass_small_sample``, for the calibration section."""
     register = domain.register
     results = {r.slug: r for r in domain.results.values()}
     data_path = Path(domain.inputs.score_data_path)
@@ -139,9 +142,13 @@ def export_data(domain: KompassDomain, srcdir: Path, doc2path: Any,
             if e.slug == slug
         ]
         evaluations.append(entry)
+    evaluators = {r.slug: r.record.evaluators for r in domain.results.values()}
     return {
         'tool': {'name': 'kompass', 'version': version},
         'evaluations': evaluations,
+        # The calibration page's figures (calibration.py).
+        'calibration': to_data(calibrate(domain.summaries, domain.catalogues, evaluators,
+                                         small)),
     }
 
 
@@ -218,7 +225,8 @@ class ScoresBuilder(Builder):
         from . import __version__
 
         domain = get_domain(self.env)
-        data = export_data(domain, Path(self.srcdir), self.env.doc2path, __version__)
+        data = export_data(domain, Path(self.srcdir), self.env.doc2path, __version__,
+                           small_sample(self.config))
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         (outdir / 'scores.json').write_text(to_json(data), encoding='utf-8')

@@ -44,7 +44,9 @@ def _index(municipality: Municipality, year: int, catalogue: Catalogue) -> str:
 # Kommunkompassen – Analys av {official}
 
 % Utkast skapat med `make new`. Fyll i :date: (ÅÅÅÅ-MM-DD) och utvärderarna,
-% och ändra :status: till final när alla delområden har poäng.
+% och ändra :status: till final när alla delområden har poäng. Finns kommunens
+% förra utvärdering i underlaget, ange den med :previous: (till exempel
+% :previous: {make_slug(name, year - 1)}), så visar rapporten förändringen.
 
 ```{{evaluation}}
 :municipality: {name}
@@ -70,6 +72,11 @@ Nedan visas {genitive(official)} totalpoäng samt poängfördelningen per områd
 
 ```{{score-chart}}
 :kind: profile
+```
+
+### Förändring sedan föregående utvärdering
+
+```{{score-changes}}
 ```
 
 ### Jämförelser

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.errors import ExtensionError
 
+from . import calibrationview, changes, comparepage, siteviews, views
 from . import nodes as kn
-from . import siteviews, views
 from .domain import get_domain
 from .examples import good_example
 from .labels import _
@@ -43,6 +43,11 @@ RENDERERS: dict[type[kn.kompass_placeholder], View] = {
     kn.evaluation_index: siteviews.evaluation_index,
     kn.good_examples_index: siteviews.good_examples,
     kn.municipality_index: siteviews.municipality_index,
+    # Learning from each other (changes.py, calibrationview.py, comparepage.py).
+    kn.score_changes: changes.changes_view,
+    kn.calibration_tables: calibrationview.calibration_tables,
+    kn.compare_app: comparepage.compare_view,
+    kn.compare_link: comparepage.compare_link_view,
 }
 
 

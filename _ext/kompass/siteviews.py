@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .criterionlinks import criterion_link
 from .labels import _
 from .tables import build_table
 
@@ -123,7 +124,8 @@ def good_examples(ctx: ViewContext) -> list[nodes.Node]:
                     summary = domain.summaries.get(e.slug)
                     made_by = summary.label if summary else e.slug
                     rows.append([
-                        f'{crit.id} {crit.title}',
+                        criterion_link(domain, ctx.builder, ctx.docname, cid, crit.id,
+                                       nodes.Text(f'{crit.id} {crit.title}')),
                         page_link(ctx, e.mention.municipality),
                         [nodes.paragraph('', '', ctx.link(
                             e.mention.docname, e.mention.anchor, made_by))],
@@ -179,9 +181,9 @@ def catalogue_tables(ctx: ViewContext) -> list[nodes.Node]:
             rows.append([nodes.strong('', name), nodes.strong('', str(area.max))])
             for crit in area.criteria:
                 target = nodes.target('', '', ids=[nodes.make_id(f'kriterium-{cid}-{crit.id}')])
-                rows.append([[nodes.paragraph(
-                    '', '', target, nodes.Text(f'{crit.id} {crit.title}')
-                )], crit.max])
+                link = criterion_link(ctx.domain, ctx.builder, ctx.docname, cid, crit.id,
+                                      nodes.Text(f'{crit.id} {crit.title}'))
+                rows.append([[nodes.paragraph('', '', target, link)], crit.max])
         rows.append([nodes.strong('', _('Totalt')), nodes.strong('', str(catalogue.max))])
         out.append(build_table(
             [85, 15], rows, head=[_('Område och delområde'), _('Max')],

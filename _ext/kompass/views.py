@@ -18,6 +18,7 @@ from . import nodes as kn
 from .charts import alt_text
 from .charts import rows as chart_rows
 from .chartspec import Chart, ChartData, build_chart, build_totals_chart
+from .criterionlinks import criterion_link
 from .labels import _, points
 from .tables import build_table, bullet_list
 
@@ -125,7 +126,13 @@ def score_points(ctx: ViewContext) -> list[nodes.Node]:
     found = ctx.catalogue.criterion(criterion) if ctx.catalogue else None
     given = ctx.node.get('points')
     para = nodes.paragraph(classes=['kompass-points'])
-    para += nodes.strong('', _('Poäng') + f' {criterion}:')
+    label = nodes.strong('', _('Poäng') + f' {criterion}:')
+    if found is None or ctx.catalogue is None:
+        para += label
+    else:  # the criterion's page: every evaluation's points for it
+        para += criterion_link(ctx.domain, ctx.builder, ctx.docname, ctx.catalogue.id,
+                               criterion, label,
+                               reftitle=_('Alla utvärderingar av delområde %s') % criterion)
     if found is None:
         para += nodes.Text(' ' + ('–' if given is None else str(given)))
     else:

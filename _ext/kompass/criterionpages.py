@@ -1,0 +1,385 @@
+"""Criterion pages, generated on every HTML build like the municipality pages.
+
+One page per criterion of every catalogue (``kriterier/<catalogue>/<id>``):
+its area, title and maximum; every evaluation that scored it, highest first,
+with a link to the exact ``{score}``; the distribution as a chart and a
+table; the evaluations known only by their area score or total (counted as
+such, never as zeros); the good examples for the criterion; and, for the
+reports in the repository, the first paragraph of the text under each
+``{score}``, so a reader can see how the best-scoring municipalities work.
+
+Everything comes from the domain's derived data and the stored doctrees on
+each build, so the pages are never stale; pages no longer made are removed;
+a hand-written page at a generated page's path wins (with a warning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.osutil import relative_uri
+
+from . import logs
+from . import nodes as kn
+from .calibration import Calibration, CriterionFigures, decimal, percent
+from .calibrationview import calibration_of
+from .criterionchart import alt_text, distribution_spec, ensure_file, remove_unused
+from .criterionlinks import FOLDER, criterion_pages
+from .domain import KompassDomain, get_domain
+from .labels import _, points
+from .siteviews import PAGE_BUILDERS, municipality_link
+from .tables import build_table
+from .views import reference
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
+
+    from .catalogue import Area, Catalogue, Criterion
+    from .comparison import Summary
+    from .criterionchart import Spec
+
+_MANIFEST = '.kompass-pages'
+#: Footnote and citation marks mean nothing outside their report.
+_MARKS = (nodes.footnote_reference, nodes.citation_reference)
+
+
+def _dropped(node: nodes.Node) -> bool:
+    """What a quoted motivation leaves out: marks, citations ({cite:p} shows
+    its bare key before it is resolved) and references without a text of
+    their own (they show their target); an explicit reference keeps its text."""
+    if isinstance(node, _MARKS):
+        return True
+    if isinstance(node, addnodes.pending_xref):
+        return node.get('refdomain') == 'cite' or not node.get('refexplicit')
+    return False
+_SPACE_BEFORE_PUNCTUATION = re.compile(r'\s+([.,;:!?)])')
+
+
+def motivation(doctree: nodes.document, anchor: str) -> str:
+    """The first paragraph of the text under the ``{score}`` whose anchor is
+    *anchor*: inside the directive, else right after it in its section."""
+    found = next((n for n in doctree.findall(kn.score_points) if anchor in n['ids']), None)
+    if found is None or not isinstance(found.parent, nodes.Element):
+        return ''
+    box = found.parent
+    candidates = list(box.children[box.index(found) + 1:])
+    section = box.parent
+    if isinstance(section, nodes.Element):
+        for sibling in section.children[section.index(box) + 1:]:
+            if isinstance(sibling, nodes.section) or (
+                isinstance(sibling, nodes.container)
+                and ('kompass-score' in sibling['classes'] or sibling.get('kompass_list'))
+            ):
+                break
+            candidates.append(sibling)
+    para = next((c for c in candidates if isinstance(c, nodes.paragraph)), None)
+    if para is None:
+        return ''
+    copy = para.deepcopy()
+    for node in list(copy.findall(_dropped)):
+        node.parent.remove(node)
+    return _SPACE_BEFORE_PUNCTUATION.sub(r'\1', ' '.join(copy.astext().split()))
+
+
+class _Motivations:
+    """The stored doctrees of the reports, each unpickled once per build."""
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        self.env = env
+        self.doctrees: dict[str, nodes.document] = {}
+
+    def text(self, docname: str, anchor: str) -> str:
+        if docname not in self.doctrees:
+            try:
+                self.doctrees[docname] = self.env.get_doctree(docname)
+            except (OSError, EOFError):  # no stored doctree: nothing to quote
+                return ''
+        return motivation(self.doctrees[docname], anchor)
+
+
+def _scored_rows(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
+                 catalogue: Catalogue, crit: Criterion) -> list[list[Any]]:
+    """Every evaluation (drafts too, marked) that scored the criterion, highest first."""
+    results = {r.slug: r for r in domain.results.values()}
+    scored = sorted(
+        (s for s in domain.summaries.values()
+         if s.criteria == catalogue.id and crit.id in s.points),
+        key=lambda s: (-s.points[crit.id], s.municipality, s.sort_date, s.slug),
+    )
+    rows: list[list[Any]] = []
+    for s in scored:
+        value = s.points[crit.id]
+        label = s.label + ('' if s.final else ' (' + _('utkast') + ')')
+        result = results.get(s.slug)
+        score = result.points.get(crit.id) if result else None
+        where: Any = (
+            [nodes.paragraph('', '', reference(builder, page, score.docname, score.anchor,
+                                               _('Till bedömningen')))]
+            if score is not None else s.source
+        )
+        evaluation: Any = (
+            [nodes.paragraph('', '', reference(builder, page, s.docname, None, label))]
+            if s.docname else label
+        )
+        rows.append([
+            municipality_link(domain, builder, page, s.municipality, nodes.Text(s.municipality)),
+            evaluation, points(value, crit.max), percent(value / crit.max), where,
+        ])
+    return rows
+
+
+def _known_otherwise(domain: KompassDomain, figures: CriterionFigures, area: Area,
+                     catalogue: Catalogue) -> list[nodes.Node]:
+    rows: list[list[Any]] = []
+    for slug in figures.area_only:
+        s = domain.summaries[slug]
+        rows.append([s.label, _('endast områdespoäng'),
+                     _('område %s: %s') % (area.id, points(s.areas[area.id], area.max))])
+    for slug in figures.total_only:
+        s = domain.summaries[slug]
+        rows.append([s.label, _('endast totalpoäng'),
+                     _('totalt %s') % points(s.total, catalogue.max)])
+    if not rows:
+        return []
+    # A rubric, not a table title: titled tables need numbers, which exist
+    # only for documents.
+    return [
+        nodes.paragraph('', _('Utvärderingar utan poäng för delområdet (räknas som '
+                              'kända endast så, inte som noll):'),
+                        classes=['kompass-known-otherwise-head']),
+        build_table([30, 30, 40], rows,
+                    head=[_('Utvärdering'), _('Känd genom'), _('Poäng')],
+                    classes=['kompass-known-otherwise']),
+    ]
+
+
+def _statistics(figures: CriterionFigures) -> nodes.table:
+    s = figures.stats
+    rows: list[list[Any]] = [
+        [_('Slutliga utvärderingar med poäng'), s.n if s else 0],
+        [_('Medelvärde'), decimal(s.mean if s else None)],
+        [_('Median'), decimal(s.median if s else None)],
+        [_('Nedre och övre kvartil'), f'{decimal(s.q1)}–{decimal(s.q3)}' if s else '–'],
+        [_('Lägst och högst'), f'{s.lowest}–{s.highest}' if s else '–'],
+        [_('Standardavvikelse'), decimal(s.sd if s else None)],
+        [_('Andel av max (medel)'), percent(figures.share)],
+        [_('Kända endast som områdespoäng'), len(figures.area_only)],
+        [_('Kända endast som totalpoäng'), len(figures.total_only)],
+    ]
+    return build_table([60, 40], rows, head=[_('Mått'), _('Värde')],
+                       classes=['kompass-distribution'])
+
+
+def _chart(builder: StandaloneHTMLBuilder, page: str, spec: Spec,
+           catalogue: Catalogue) -> nodes.Node | None:
+    folder = Path(builder.outdir, builder.imagedir)
+    try:
+        name = ensure_file(spec, folder, 'svg')
+    except Exception as exc:  # noqa: BLE001 - any drawing failure is a warning
+        logs.emit(logs.Problem(
+            logs.Kind.CHART,
+            f'the distribution chart of criterion {spec["title"]!r} could not be drawn '
+            f'({type(exc).__name__}: {exc}); its numbers are in the table beside it',
+            f'{catalogue.path}:1',
+        ))
+        return None
+    imgpath = relative_uri(builder.get_target_uri(page), builder.imagedir)
+    return nodes.image('', uri=f'{imgpath}/{name}', alt=alt_text(spec),
+                       classes=['kompass-chart'])
+
+
+def _examples(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
+              catalogue: Catalogue, crit: Criterion) -> nodes.Node:
+    found = sorted(
+        (e for e in domain.examples
+         if e.catalogue == catalogue.id and e.mention.criterion == crit.id),
+        key=lambda e: (e.mention.municipality, e.slug, e.mention.line),
+    )
+    if not found:
+        return nodes.paragraph('', _('Inga goda exempel för det här delområdet ännu.'))
+    rows: list[list[Any]] = []
+    for e in found:
+        summary = domain.summaries.get(e.slug)
+        rows.append([
+            municipality_link(domain, builder, page, e.mention.municipality,
+                              nodes.Text(e.mention.municipality)),
+            [nodes.paragraph('', '', reference(builder, page, e.mention.docname,
+                                               e.mention.anchor,
+                                               summary.label if summary else e.slug))],
+            [nodes.paragraph('', e.mention.sentence)],
+        ])
+    return build_table([18, 18, 64], rows,
+                       head=[_('Kommun'), _('Nämnd i'), _('Meningen')],
+                       classes=['kompass-examples'])
+
+
+def _motivations(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
+                 crit: Criterion, catalogue: Catalogue, texts: _Motivations,
+                 ) -> list[nodes.Node]:
+    results = sorted(
+        (r for r in domain.results.values()
+         if r.catalogue == catalogue.id and crit.id in r.points),
+        key=lambda r: (-(r.points[crit.id].points or 0), r.slug),
+    )
+    out: list[nodes.Node] = []
+    for result in results:
+        score = result.points[crit.id]
+        text = texts.text(score.docname, score.anchor)
+        if not text:
+            continue
+        summary: Summary | None = domain.summaries.get(result.slug)
+        label = summary.label if summary else result.slug
+        head = nodes.paragraph('', '', classes=['kompass-motivation-head'])
+        head += nodes.strong('', f'{label}: {points(score.points, crit.max)}')
+        head += nodes.Text(' ')
+        head += reference(builder, page, score.docname, score.anchor,
+                          _('Läs hela bedömningen'))
+        out.append(head)
+        out.append(nodes.block_quote('', nodes.paragraph('', text),
+                                     classes=['kompass-motivation']))
+    if not out:
+        out.append(nodes.paragraph('', _(
+            'Rapporterna i underlaget har ingen text under poängen för det här delområdet.')))
+    return out
+
+
+def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
+               catalogue: Catalogue, area: Area, crit: Criterion,
+               calibration: Calibration, texts: _Motivations) -> nodes.Element:
+    figures = calibration.criterion(catalogue.id, crit.id)
+    assert figures is not None  # every criterion of a usable catalogue has figures
+    body = nodes.container(classes=['kompass-criterion'])
+    body += nodes.paragraph('', _('Delområde i område %s %s, %s. Högst %d poäng.') % (
+        area.id, area.title, catalogue.title, crit.max))
+    body += nodes.rubric('', _('Utvärderingar'))
+    rows = _scored_rows(domain, builder, page, catalogue, crit)
+    if rows:
+        body += build_table(
+            [20, 22, 12, 12, 34], rows,
+            head=[_('Kommun'), _('Utvärdering'), _('Poäng'), _('Andel av max'),
+                  _('Bedömning eller källa')],
+            classes=['kompass-scored', 'kompass-sortable'],
+        )
+    else:
+        body += nodes.paragraph('', _('Ingen utvärdering i underlaget har poäng för det '
+                                      'här delområdet.'))
+    if any(not s.final for s in domain.summaries.values()
+           if s.criteria == catalogue.id and crit.id in s.points):
+        body += nodes.paragraph('', _('Utkast visas i listan men ingår inte i siffrorna '
+                                      'nedan.'))
+    body.extend(_known_otherwise(domain, figures, area, catalogue))
+    body += nodes.rubric('', _('Fördelning'))
+    spec = distribution_spec(figures, domain.summaries, builder.config.language or '')
+    if spec is not None:
+        image = _chart(builder, page, spec, catalogue)
+        if image is not None:
+            body += nodes.container('', image, nodes.paragraph(
+                '', _('Varje punkt är en slutlig utvärdering; det skuggade bandet är den '
+                      'mittersta hälften (kvartilerna), den heldragna linjen medianen och '
+                      'den streckade det högsta möjliga.'), classes=['caption']),
+                classes=['kompass-figure'])
+    body += _statistics(figures)
+    if figures.small:
+        body += nodes.paragraph('', _(
+            'Litet underlag: färre än %d slutliga utvärderingar har poäng för delområdet. '
+            'Siffrorna visar vad som finns, men säger lite om hur delområdet brukar '
+            'bedömas.') % calibration.small_sample, classes=['kompass-small-sample'])
+    body += nodes.rubric('', _('Goda exempel'))
+    body += _examples(domain, builder, page, catalogue, crit)
+    body += nodes.rubric('', _('Så motiverade utvärderarna poängen'))
+    body.extend(_motivations(domain, builder, page, crit, catalogue, texts))
+    return body
+
+
+def criteria_in_order(domain: KompassDomain) -> Iterator[tuple[str, Catalogue, Area,
+                                                              Criterion]]:
+    """(page, catalogue, area, criterion) of every generated criterion page."""
+    pages = criterion_pages(domain.catalogues)
+    for cid in sorted(domain.catalogues):
+        catalogue = domain.catalogues[cid]
+        for area in catalogue.areas:
+            for crit in area.criteria:
+                page = pages.get((cid, crit.id))
+                if page is not None and (area, crit) == catalogue.criterion(crit.id):
+                    yield page, catalogue, area, crit
+
+
+def collect_criterion_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """html-collect-pages: one page per criterion, made from the env."""
+    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+    if builder.name not in PAGE_BUILDERS:
+        return
+    domain = get_domain(app.env)
+    calibration = calibration_of(domain, app.config)
+    texts = _Motivations(app.env)
+    made: list[str] = []
+    for page, catalogue, area, crit in criteria_in_order(domain):
+        if page in app.env.found_docs:
+            logs.emit(logs.Problem(
+                logs.Kind.PAGE,
+                f'this hand-written page is where the page of criterion {crit.id} of '
+                f'catalogue {catalogue.id!r} would be generated; it is kept and no page '
+                'is generated (rename it to get the generated one)',
+                (page, 1),
+            ))
+            continue
+        body = _page_body(domain, builder, page, catalogue, area, crit, calibration, texts)
+        fragment = builder.render_partial(body)['fragment']
+        title = _('Delområde %s %s') % (crit.id, crit.title)
+        made.append(page)
+        yield page, {
+            'title': escape(title), 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
+        }, 'page.html'
+    _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
+
+
+def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder,
+                        made: list[str], documents: set[str]) -> None:
+    """Delete the pages of criteria no catalogue has any more (never the
+    output of a document)."""
+    manifest = outdir / FOLDER / _MANIFEST
+    before = set(manifest.read_text(encoding='utf-8').split()) if manifest.is_file() else set()
+    for page in sorted(before - set(made) - documents):
+        stale = Path(builder.get_outfilename(page))
+        if stale.is_file():
+            stale.unlink()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text('\n'.join(sorted(made)) + '\n', encoding='utf-8')
+
+
+def charts_in_use(domain: KompassDomain, app: Sphinx) -> list[Spec]:
+    """The distribution charts the criterion pages show."""
+    calibration = calibration_of(domain, app.config)
+    specs = []
+    for page, catalogue, _area, crit in criteria_in_order(domain):
+        figures = calibration.criterion(catalogue.id, crit.id)
+        if page in app.env.found_docs or figures is None:
+            continue
+        spec = distribution_spec(figures, domain.summaries, app.config.language or '')
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def remove_unused_charts(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: remove the distribution charts no page shows any more."""
+    builder = app.builder
+    if exception is not None or builder.name not in PAGE_BUILDERS:
+        return
+    folder = Path(builder.outdir, builder.imagedir)  # type: ignore[attr-defined]
+    if folder.is_dir():
+        remove_unused(folder, 'svg', charts_in_use(get_domain(app.env), app))
+
+
+def setup_criterion_pages(app: Sphinx) -> None:
+    """Generate the criterion pages in HTML builds."""
+    app.connect('html-collect-pages', collect_criterion_pages)
+    app.connect('build-finished', remove_unused_charts)
