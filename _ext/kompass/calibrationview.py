@@ -29,7 +29,7 @@ from .directives import _KompassDirective
 from .domain import SITE_SCOPE, KompassDomain, get_domain
 from .labels import _
 from .logs import Kind
-from .tables import build_table
+from .tables import build_table, compact
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -148,7 +148,7 @@ def calibration_tables(ctx: ViewContext) -> list[nodes.Node]:
         if (wanted and cid != wanted) or not catalogue.usable:
             continue
         figures = [f for f in calibration.criteria if f.catalogue == cid]
-        out.append(_criteria_table(ctx, figures, f'{catalogue.title} ({cid})'))
+        out.extend(compact(_criteria_table(ctx, figures, catalogue.title)))
         out.append(_spread_table(ctx, calibration, cid, figures))
     out.append(_evaluator_table(ctx, calibration))
     out.append(nodes.paragraph('', _(

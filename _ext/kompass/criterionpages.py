@@ -15,23 +15,20 @@ a hand-written page at a generated page's path wins (with a warning).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.util.osutil import relative_uri
 
 from . import logs
-from . import nodes as kn
 from .calibration import Calibration, CriterionFigures, decimal, percent
 from .calibrationview import calibration_of
 from .criterionchart import alt_text, distribution_spec, ensure_file, remove_unused
 from .criterionlinks import FOLDER, criterion_pages
 from .domain import KompassDomain, get_domain
+from .generated import GeneratedPages, Page, Section
 from .labels import _, points
 from .siteviews import PAGE_BUILDERS, municipality_link
 from .tables import build_table
@@ -40,70 +37,10 @@ from .views import reference
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.environment import BuildEnvironment
 
     from .catalogue import Area, Catalogue, Criterion
     from .comparison import Summary
     from .criterionchart import Spec
-
-_MANIFEST = '.kompass-pages'
-#: Footnote and citation marks mean nothing outside their report.
-_MARKS = (nodes.footnote_reference, nodes.citation_reference)
-
-
-def _dropped(node: nodes.Node) -> bool:
-    """What a quoted motivation leaves out: marks, citations ({cite:p} shows
-    its bare key before it is resolved) and references without a text of
-    their own (they show their target); an explicit reference keeps its text."""
-    if isinstance(node, _MARKS):
-        return True
-    if isinstance(node, addnodes.pending_xref):
-        return node.get('refdomain') == 'cite' or not node.get('refexplicit')
-    return False
-_SPACE_BEFORE_PUNCTUATION = re.compile(r'\s+([.,;:!?)])')
-
-
-def motivation(doctree: nodes.document, anchor: str) -> str:
-    """The first paragraph of the text under the ``{score}`` whose anchor is
-    *anchor*: inside the directive, else right after it in its section."""
-    found = next((n for n in doctree.findall(kn.score_points) if anchor in n['ids']), None)
-    if found is None or not isinstance(found.parent, nodes.Element):
-        return ''
-    box = found.parent
-    candidates = list(box.children[box.index(found) + 1:])
-    section = box.parent
-    if isinstance(section, nodes.Element):
-        for sibling in section.children[section.index(box) + 1:]:
-            if isinstance(sibling, nodes.section) or (
-                isinstance(sibling, nodes.container)
-                and ('kompass-score' in sibling['classes'] or sibling.get('kompass_list'))
-            ):
-                break
-            candidates.append(sibling)
-    para = next((c for c in candidates if isinstance(c, nodes.paragraph)), None)
-    if para is None:
-        return ''
-    copy = para.deepcopy()
-    for node in list(copy.findall(_dropped)):
-        node.parent.remove(node)
-    return _SPACE_BEFORE_PUNCTUATION.sub(r'\1', ' '.join(copy.astext().split()))
-
-
-class _Motivations:
-    """The stored doctrees of the reports, each unpickled once per build."""
-
-    def __init__(self, env: BuildEnvironment) -> None:
-        self.env = env
-        self.doctrees: dict[str, nodes.document] = {}
-
-    def text(self, docname: str, anchor: str) -> str:
-        if docname not in self.doctrees:
-            try:
-                self.doctrees[docname] = self.env.get_doctree(docname)
-            except (OSError, EOFError):  # no stored doctree: nothing to quote
-                return ''
-        return motivation(self.doctrees[docname], anchor)
-
 
 def _scored_rows(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
                  catalogue: Catalogue, crit: Criterion) -> list[list[Any]]:
@@ -222,8 +159,7 @@ def _examples(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
 
 
 def _motivations(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
-                 crit: Criterion, catalogue: Catalogue, texts: _Motivations,
-                 ) -> list[nodes.Node]:
+                 crit: Criterion, catalogue: Catalogue) -> list[nodes.Node]:
     results = sorted(
         (r for r in domain.results.values()
          if r.catalogue == catalogue.id and crit.id in r.points),
@@ -232,7 +168,7 @@ def _motivations(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: st
     out: list[nodes.Node] = []
     for result in results:
         score = result.points[crit.id]
-        text = texts.text(score.docname, score.anchor)
+        text = domain.motivation(score.docname, score.anchor)
         if not text:
             continue
         summary: Summary | None = domain.summaries.get(result.slug)
@@ -253,50 +189,55 @@ def _motivations(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: st
 
 def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, page: str,
                catalogue: Catalogue, area: Area, crit: Criterion,
-               calibration: Calibration, texts: _Motivations) -> nodes.Element:
+               calibration: Calibration) -> tuple[nodes.Element, list[Section]]:
+    """The page's introduction and its sections, each under a real heading."""
     figures = calibration.criterion(catalogue.id, crit.id)
     assert figures is not None  # every criterion of a usable catalogue has figures
-    body = nodes.container(classes=['kompass-criterion'])
-    body += nodes.paragraph('', _('Delområde i område %s %s, %s. Högst %d poäng.') % (
+    intro = nodes.container(classes=['kompass-criterion'])
+    intro += nodes.paragraph('', _('Delområde i område %s %s, %s. Högst %d poäng.') % (
         area.id, area.title, catalogue.title, crit.max))
-    body += nodes.rubric('', _('Utvärderingar'))
+    scored = nodes.container()
     rows = _scored_rows(domain, builder, page, catalogue, crit)
     if rows:
-        body += build_table(
+        scored += build_table(
             [20, 22, 12, 12, 34], rows,
             head=[_('Kommun'), _('Utvärdering'), _('Poäng'), _('Andel av max'),
                   _('Bedömning eller källa')],
             classes=['kompass-scored', 'kompass-sortable'],
         )
     else:
-        body += nodes.paragraph('', _('Ingen utvärdering i underlaget har poäng för det '
-                                      'här delområdet.'))
+        scored += nodes.paragraph('', _('Ingen utvärdering i underlaget har poäng för det '
+                                        'här delområdet.'))
     if any(not s.final for s in domain.summaries.values()
            if s.criteria == catalogue.id and crit.id in s.points):
-        body += nodes.paragraph('', _('Utkast visas i listan men ingår inte i siffrorna '
-                                      'nedan.'))
-    body.extend(_known_otherwise(domain, figures, area, catalogue))
-    body += nodes.rubric('', _('Fördelning'))
+        scored += nodes.paragraph('', _('Utkast visas i listan men ingår inte i siffrorna '
+                                        'nedan.'))
+    scored.extend(_known_otherwise(domain, figures, area, catalogue))
+    distribution = nodes.container()
     spec = distribution_spec(figures, domain.summaries, builder.config.language or '')
     if spec is not None:
         image = _chart(builder, page, spec, catalogue)
         if image is not None:
-            body += nodes.container('', image, nodes.paragraph(
+            distribution += nodes.container('', image, nodes.paragraph(
                 '', _('Varje punkt är en slutlig utvärdering; det skuggade bandet är den '
                       'mittersta hälften (kvartilerna), den heldragna linjen medianen och '
                       'den streckade det högsta möjliga.'), classes=['caption']),
                 classes=['kompass-figure'])
-    body += _statistics(figures)
+    distribution += _statistics(figures)
     if figures.small:
-        body += nodes.paragraph('', _(
+        distribution += nodes.paragraph('', _(
             'Litet underlag: färre än %d slutliga utvärderingar har poäng för delområdet. '
             'Siffrorna visar vad som finns, men säger lite om hur delområdet brukar '
             'bedömas.') % calibration.small_sample, classes=['kompass-small-sample'])
-    body += nodes.rubric('', _('Goda exempel'))
-    body += _examples(domain, builder, page, catalogue, crit)
-    body += nodes.rubric('', _('Så motiverade utvärderarna poängen'))
-    body.extend(_motivations(domain, builder, page, crit, catalogue, texts))
-    return body
+    examples = nodes.container('', _examples(domain, builder, page, catalogue, crit))
+    motivations = nodes.container()
+    motivations.extend(_motivations(domain, builder, page, crit, catalogue))
+    return intro, [
+        Section(_('Utvärderingar'), 'utvarderingar', scored),
+        Section(_('Fördelning'), 'fordelning', distribution),
+        Section(_('Goda exempel'), 'goda-exempel', examples),
+        Section(_('Så motiverade utvärderarna poängen'), 'motiveringar', motivations),
+    ]
 
 
 def criteria_in_order(domain: KompassDomain) -> Iterator[tuple[str, Catalogue, Area,
@@ -312,47 +253,25 @@ def criteria_in_order(domain: KompassDomain) -> Iterator[tuple[str, Catalogue, A
                     yield page, catalogue, area, crit
 
 
-def collect_criterion_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
     """html-collect-pages: one page per criterion, made from the env."""
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
     if builder.name not in PAGE_BUILDERS:
         return
     domain = get_domain(app.env)
     calibration = calibration_of(domain, app.config)
-    texts = _Motivations(app.env)
-    made: list[str] = []
+    pages = GeneratedPages(app, FOLDER)
     for page, catalogue, area, crit in criteria_in_order(domain):
-        if page in app.env.found_docs:
-            logs.emit(logs.Problem(
-                logs.Kind.PAGE,
-                f'this hand-written page is where the page of criterion {crit.id} of '
-                f'catalogue {catalogue.id!r} would be generated; it is kept and no page '
-                'is generated (rename it to get the generated one)',
-                (page, 1),
-            ))
+        if pages.taken(page, f'the page of criterion {crit.id} of catalogue '
+                             f'{catalogue.id!r}'):
             continue
-        body = _page_body(domain, builder, page, catalogue, area, crit, calibration, texts)
-        fragment = builder.render_partial(body)['fragment']
-        title = _('Delområde %s %s') % (crit.id, crit.title)
-        made.append(page)
-        yield page, {
-            'title': escape(title), 'body': f'<h1>{escape(title)}</h1>\n{fragment}',
-        }, 'page.html'
-    _remove_stale_pages(Path(builder.outdir), builder, made, app.env.found_docs)
-
-
-def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder,
-                        made: list[str], documents: set[str]) -> None:
-    """Delete the pages of criteria no catalogue has any more (never the
-    output of a document)."""
-    manifest = outdir / FOLDER / _MANIFEST
-    before = set(manifest.read_text(encoding='utf-8').split()) if manifest.is_file() else set()
-    for page in sorted(before - set(made) - documents):
-        stale = Path(builder.get_outfilename(page))
-        if stale.is_file():
-            stale.unlink()
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text('\n'.join(sorted(made)) + '\n', encoding='utf-8')
+        intro, sections = _page_body(domain, builder, page, catalogue, area, crit,
+                                     calibration)
+        made = pages.render(page, _('Delområde %s %s') % (crit.id, crit.title), intro,
+                            sections)
+        if made is not None:
+            yield made
+    pages.finish()
 
 
 def charts_in_use(domain: KompassDomain, app: Sphinx) -> list[Spec]:

@@ -31,6 +31,7 @@ from .records import (
     ChartRecord,
     EvaluationRecord,
     MentionRecord,
+    MotivationRecord,
     ScoreRecord,
     ViewRecord,
 )
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
 
 #: Per-document data: key -> {docname: [record, ...]}.
 PER_DOC = (
-    'evaluations', 'scores', 'areas', 'views', 'charts', 'mentions', 'problems',
-    'aggregates',
+    'evaluations', 'scores', 'areas', 'views', 'charts', 'mentions', 'motivations',
+    'problems', 'aggregates',
 )
 
 _T = TypeVar('_T')
@@ -142,6 +143,8 @@ class Derived:
     #: in date order: computed once, read by every chart.
     averages: AverageIndex = field(default_factory=lambda: AverageIndex((), DEFAULT_SINCE))
     histories: dict[str, list[Summary]] = field(default_factory=dict)
+    #: The reports keyed by slug.
+    reports: dict[str, EvaluationResult] = field(default_factory=dict)
 
 
 class KompassDomain(Domain):
@@ -237,6 +240,14 @@ class KompassDomain(Domain):
     def add_mention(self, record: MentionRecord) -> None:
         self._add('mentions', record.docname, record)
 
+    def add_motivation(self, record: MotivationRecord) -> None:
+        self._add('motivations', record.docname, record)
+
+    def motivation(self, docname: str, anchor: str) -> str:
+        """The motivation under the score *anchor* of *docname*, or ''."""
+        return next((m.text for m in self.data['motivations'].get(docname, ())
+                     if m.anchor == anchor), '')
+
     def add_problem(self, docname: str, problem: logs.Problem) -> None:
         self._add('problems', docname, problem)
 
@@ -313,6 +324,7 @@ class KompassDomain(Domain):
             pages=self._page_names(canonical, examples),
             averages=AverageIndex(canonical.values(), inputs.since),
             histories=histories(canonical.values()),
+            reports={r.slug: r for r in outcome.results.values()},
         )
         views = view_fingerprints(self, env.config)
         self.derived.views = views

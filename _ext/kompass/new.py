@@ -46,7 +46,7 @@ def _index(municipality: Municipality, year: int, catalogue: Catalogue) -> str:
 % Utkast skapat med `make new`. Fyll i :date: (ÅÅÅÅ-MM-DD) och utvärderarna,
 % och ändra :status: till final när alla delområden har poäng. Finns kommunens
 % förra utvärdering i underlaget, ange den med :previous: (till exempel
-% :previous: {make_slug(name, year - 1)}), så visar rapporten förändringen.
+% :previous: {municipality.slug}-{year - 1}), så visar rapporten förändringen.
 
 ```{{evaluation}}
 :municipality: {name}

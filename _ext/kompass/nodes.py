@@ -80,14 +80,10 @@ class compare_app(kompass_placeholder):  # noqa: N801
     """The comparison of evaluations, run in the browser (``comparepage.py``)."""
 
 
-class compare_link(kompass_placeholder):  # noqa: N801
-    """A report's link to the comparison, pre-filled (``comparepage.py``)."""
-
-
 PLACEHOLDERS = (
     evaluation_header, area_box, score_points, score_overview, catalogue_tables,
     score_chart, evaluation_index, good_examples_index, municipality_index,
-    score_changes, calibration_tables, compare_app, compare_link,
+    score_changes, calibration_tables, compare_app,
 )
 
 

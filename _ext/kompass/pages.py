@@ -10,18 +10,15 @@ at a generated page's path wins: it is never overwritten, and a warning says so.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
-from html import escape
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from . import logs
+from .comparelinks import compare_link
 from .domain import KompassDomain, get_domain
+from .generated import GeneratedPages, Page, Section
 from .labels import _
 from .siteviews import PAGE_BUILDERS, municipality_docname
 from .tables import build_table
@@ -33,8 +30,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
     from .chartspec import Chart
-
-_MANIFEST = '.kompass-pages'
 
 
 def page_title(domain: KompassDomain, name: str) -> str:
@@ -57,16 +52,8 @@ def municipality_chart(domain: KompassDomain, config: Config, name: str) -> Char
     return chart_of(domain, config, 'trend', latest.slug, domain.derived.pages[name])
 
 
-class _Section(NamedTuple):
-    """A part of a generated page under a heading of its own."""
-
-    title: str
-    anchor: str
-    body: nodes.Element
-
-
 def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
-               page: str) -> tuple[nodes.Element, list[_Section]]:
+               page: str) -> tuple[nodes.Element, list[Section]]:
     """The page's introduction, and its sections (real headings: the
     evaluations and the good examples the municipality was named for)."""
     intro = nodes.container(classes=['kompass-municipality'])
@@ -79,7 +66,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
         key=lambda s: (s.sort_date, s.slug),
     )
     section = nodes.container()
-    sections = [_Section(_('Utvärderingar'), 'utvarderingar', section)]
+    sections = [Section(_('Utvärderingar'), 'utvarderingar', section)]
     if evaluations:
         rows: list[list[Any]] = []
         for s in evaluations:
@@ -98,6 +85,9 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
             head=[_('Utvärdering'), _('Datum'), _('Kriterier'), _('Totalt'), _('Källa')],
             classes=['kompass-index'],
         )
+        link = compare_link(domain, builder, page, evaluations[-1])
+        if link is not None:
+            section += link
         chart = municipality_chart(domain, builder.config, name)
         if chart is not None:
             imgpath = relative_uri(builder.get_target_uri(page), builder.imagedir)
@@ -114,7 +104,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
 
     mentions = [e for e in domain.examples if e.mention.municipality == name]
     section = nodes.container()
-    sections.append(_Section(_('Nämnd som gott exempel'), 'goda-exempel', section))
+    sections.append(Section(_('Nämnd som gott exempel'), 'goda-exempel', section))
     if not mentions:
         section += nodes.paragraph('', _('Inte nämnd som gott exempel i någon rapport.'))
         return intro, sections
@@ -137,94 +127,22 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
     return intro, sections
 
 
-def _page_html(builder: StandaloneHTMLBuilder, title: str, intro: nodes.Element,
-               sections: list[_Section]) -> str:
-    """The page's HTML: headings written here (escaped), the rest by Sphinx.
-
-    Headings are not docutils sections: Sphinx numbers sections like figures,
-    and numbers exist only while documents are written (a rebuild may write
-    none, and these pages are made every time)."""
-    def render(node: nodes.Element) -> str:
-        return str(builder.render_partial(node)['fragment'])
-
-    parts = [f'<section id="kommun">\n<h1>{escape(title)}</h1>\n{render(intro)}']
-    for section in sections:
-        parts.append(f'<section id="{section.anchor}">\n<h2>{escape(section.title)}</h2>\n'
-                     f'{render(section.body)}</section>')
-    parts.append('</section>')
-    return '\n'.join(parts)
-
-
-def _surroundings(app: Sphinx) -> str:
-    """What a page shows around its body: the settings, the templates' input
-    (tags) and every document's title and place in the navigation."""
-    env = app.env
-    info = getattr(app.builder, 'build_info', None)
-    return hashlib.sha1(repr((
-        getattr(info, 'config_hash', ''), getattr(info, 'tags_hash', ''),
-        sorted(env.toctree_includes.items()),
-        sorted((docname, title.astext()) for docname, title in env.titles.items()),
-    )).encode('utf-8')).hexdigest()
-
-
-def collect_municipality_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """html-collect-pages: one page per municipality, made from the env.
-
-    A page is handed to Sphinx only when it shows something else than the
-    file written before (its text, or what surrounds it), so an unchanged
-    site writes none of them again.
-    """
+def collect_municipality_pages(app: Sphinx) -> Iterator[Page]:
+    """html-collect-pages: one page per municipality, made from the env."""
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
     if builder.name not in PAGE_BUILDERS:
         return
     domain = get_domain(app.env)
-    outdir = Path(builder.outdir)
-    before = _read_manifest(outdir)
-    surroundings = _surroundings(app)
-    made: dict[str, str] = {}
+    pages = GeneratedPages(app, 'kommuner')
     for name in domain.municipalities_with_pages():
         page = municipality_docname(domain, name)
-        if page in app.env.found_docs:
-            logs.emit(logs.Problem(
-                logs.Kind.PAGE,
-                f'this hand-written page is where the page of {name} would be generated; '
-                'it is kept and no page is generated (rename it to get the generated one)',
-                (page, 1),
-            ))
+        if pages.taken(page, f'the page of {name}'):
             continue
         intro, sections = _page_body(domain, builder, name, page)
-        title = page_title(domain, name)
-        body = _page_html(builder, title, intro, sections)
-        made[page] = hashlib.sha1(f'{surroundings}\n{title}\n{body}'.encode()).hexdigest()
-        if before.get(page) == made[page] and Path(builder.get_outfilename(page)).is_file():
-            continue  # written before, exactly so
-        # Sphinx's templates take the title as HTML (as render_partial gives it).
-        yield page, {'title': escape(title), 'body': body}, 'page.html'
-    _remove_stale_pages(outdir, builder, before, made, app.env.found_docs)
-
-
-def _read_manifest(outdir: Path) -> dict[str, str]:
-    """Page -> fingerprint of the municipality pages written before."""
-    manifest = outdir / 'kommuner' / _MANIFEST
-    try:
-        found = json.loads(manifest.read_text(encoding='utf-8'))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _remove_stale_pages(outdir: Path, builder: StandaloneHTMLBuilder, before: dict[str, str],
-                        made: dict[str, str], documents: set[str]) -> None:
-    """Delete the pages of municipalities that no longer have one (never the
-    output of a document, such as a hand-written page at that path); remember
-    what was made."""
-    for page in sorted(before.keys() - made.keys() - documents):
-        stale = Path(builder.get_outfilename(page))
-        if stale.is_file():
-            stale.unlink()
-    manifest = outdir / 'kommuner' / _MANIFEST
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps(made, sort_keys=True, indent=0) + '\n', encoding='utf-8')
+        made = pages.render(page, page_title(domain, name), intro, sections)
+        if made is not None:
+            yield made
+    pages.finish()
 
 
 def setup_pages(app: Sphinx) -> None:

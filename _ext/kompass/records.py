@@ -14,8 +14,8 @@ from typing import NamedTuple
 from .values import make_slug
 
 __all__ = [
-    'AreaRecord', 'ChartRecord', 'EvaluationRecord', 'MentionRecord', 'ScoreRecord',
-    'ViewRecord', 'folder_chain', 'make_slug',
+    'AreaRecord', 'ChartRecord', 'EvaluationRecord', 'MentionRecord', 'MotivationRecord',
+    'ScoreRecord', 'ViewRecord', 'folder_chain', 'make_slug',
 ]
 
 
@@ -96,6 +96,16 @@ class MentionRecord(NamedTuple):
     anchor: str
     #: The sentence the mention stands in.
     sentence: str
+
+
+class MotivationRecord(NamedTuple):
+    """The first paragraph under a ``{score}``, quoted on its criterion's page."""
+
+    docname: str
+    line: int
+    #: The score's anchor (``ScoreRecord.anchor``).
+    anchor: str
+    text: str
 
 
 class ChartRecord(NamedTuple):

@@ -47,7 +47,6 @@ RENDERERS: dict[type[kn.kompass_placeholder], View] = {
     kn.score_changes: changes.changes_view,
     kn.calibration_tables: calibrationview.calibration_tables,
     kn.compare_app: comparepage.compare_view,
-    kn.compare_link: comparepage.compare_link_view,
 }
 
 

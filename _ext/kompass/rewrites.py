@@ -15,6 +15,7 @@ import json
 from collections.abc import Set
 from typing import TYPE_CHECKING
 
+from .comparelinks import shown_link
 from .views import chart_of
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ def view_fingerprints(domain: KompassDomain, config: Config) -> dict[str, str]:
                 previous = derived.summaries.get(result.record.previous or '')
                 parts.append((derived.fingerprints.get(result.record.folder),
                               previous.label if previous else None,
-                              previous.total if previous else None))
+                              previous.total if previous else None,
+                              shown_link(domain, derived.summaries.get(result.slug))))
         if CHART_SCOPE in scopes:
             parts.append(charts.get(docname, []))
         if SITE_SCOPE in scopes:

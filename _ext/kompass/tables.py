@@ -62,3 +62,13 @@ def bullet_list(items: Sequence[str]) -> nodes.bullet_list:
     for item in items:
         blist += nodes.list_item('', nodes.paragraph('', item))
     return blist
+
+
+def compact(table: nodes.table) -> list[nodes.Node]:
+    """*table* in a smaller type with narrower gaps in LaTeX, so that a table of
+    many columns fits an A4 page (other builders ignore the LaTeX around it)."""
+    return [
+        nodes.raw('', r'\begingroup\footnotesize\setlength{\tabcolsep}{3pt}', format='latex'),
+        table,
+        nodes.raw('', r'\endgroup', format='latex'),
+    ]

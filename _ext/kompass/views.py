@@ -18,6 +18,7 @@ from . import nodes as kn
 from .charts import alt_text
 from .charts import rows as chart_rows
 from .chartspec import Chart, ChartData, build_chart, build_totals_chart
+from .comparelinks import compare_link
 from .criterionlinks import criterion_link
 from .labels import _, points
 from .tables import build_table, bullet_list
@@ -115,7 +116,12 @@ def header(ctx: ViewContext) -> list[nodes.Node]:
             if result.previous_docname else nodes.Text(text)
         )
         rows.append([_('Föregående utvärdering'), target])
-    return [build_table([30, 70], rows, classes=['kompass-header'])]
+    out: list[nodes.Node] = [build_table([30, 70], rows, classes=['kompass-header'])]
+    summary = ctx.domain.summaries.get(result.slug)
+    link = compare_link(ctx.domain, ctx.builder, ctx.docname, summary) if summary else None
+    if link is not None:
+        out.append(link)
+    return out
 
 
 def score_points(ctx: ViewContext) -> list[nodes.Node]:

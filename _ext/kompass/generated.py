@@ -1,0 +1,118 @@
+"""Pages the extension writes that Sphinx never reads (municipality and
+criterion pages), made from the environment on every HTML build.
+
+What they share: real headings (written here, escaped: docutils sections would
+be numbered like figures, and numbers exist only while documents are written);
+a page is handed to Sphinx only when it would differ from the file written
+before, so an unchanged site writes none of them; pages no longer made are
+removed; and a hand-written document at a page's path always wins, with a
+warning that names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import logs
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+_MANIFEST = '.kompass-pages'
+
+#: What ``html-collect-pages`` yields: page, context, template.
+Page = tuple[str, dict[str, Any], str]
+
+
+class Section(NamedTuple):
+    """A part of a generated page under a heading of its own."""
+
+    title: str
+    anchor: str
+    body: nodes.Element
+
+
+def _surroundings(app: Sphinx) -> str:
+    """What a page shows around its body: the settings, the templates' input
+    (tags) and every document's title and place in the navigation."""
+    env = app.env
+    info = getattr(app.builder, 'build_info', None)
+    return hashlib.sha1(repr((
+        getattr(info, 'config_hash', ''), getattr(info, 'tags_hash', ''),
+        sorted(env.toctree_includes.items()),
+        sorted((docname, title.astext()) for docname, title in env.titles.items()),
+    )).encode('utf-8')).hexdigest()
+
+
+class GeneratedPages:
+    """The generated pages of one folder (``kommuner``, ``kriterier``) in one build."""
+
+    def __init__(self, app: Sphinx, folder: str) -> None:
+        self.app = app
+        self.builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        self.manifest = Path(self.builder.outdir, folder, _MANIFEST)
+        self.before = self._read()
+        self.made: dict[str, str] = {}
+        self.surroundings = _surroundings(app)
+
+    def _read(self) -> dict[str, str]:
+        try:
+            found = json.loads(self.manifest.read_text(encoding='utf-8'))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def taken(self, page: str, what: str) -> bool:
+        """Whether a document of the project stands at *page* (then it wins;
+        *what* names the page that would have been generated, in the warning)."""
+        if page not in self.app.env.found_docs:
+            return False
+        logs.emit(logs.Problem(
+            logs.Kind.PAGE,
+            f'this hand-written page is where {what} would be generated; it is kept '
+            'and no page is generated (rename it to get the generated one)',
+            (page, 1),
+        ))
+        return True
+
+    def render(self, page: str, title: str, intro: nodes.Element,
+               sections: list[Section]) -> Page | None:
+        """The page for Sphinx to write, or None when the file already shows it."""
+        body = self.html(title, intro, sections)
+        fingerprint = hashlib.sha1(f'{self.surroundings}\n{title}\n{body}'.encode()).hexdigest()
+        self.made[page] = fingerprint
+        if (self.before.get(page) == fingerprint
+                and Path(self.builder.get_outfilename(page)).is_file()):
+            return None  # written before, exactly so
+        # Sphinx's templates take the title as HTML (as render_partial gives it).
+        return page, {'title': escape(title), 'body': body}, 'page.html'
+
+    def html(self, title: str, intro: nodes.Element, sections: list[Section]) -> str:
+        """The page's body: headings written here (escaped), the rest by Sphinx."""
+        def part(node: nodes.Element) -> str:
+            return str(self.builder.render_partial(node)['fragment'])
+
+        parts = [f'<section id="sida">\n<h1>{escape(title)}</h1>\n{part(intro)}']
+        for section in sections:
+            parts.append(f'<section id="{escape(section.anchor)}">\n'
+                         f'<h2>{escape(section.title)}</h2>\n{part(section.body)}</section>')
+        parts.append('</section>')
+        return '\n'.join(parts)
+
+    def finish(self) -> None:
+        """Remove the pages no longer made (never a document's output), and
+        remember what was made."""
+        documents = self.app.env.found_docs
+        for page in sorted(self.before.keys() - self.made.keys() - documents):
+            stale = Path(self.builder.get_outfilename(page))
+            if stale.is_file():
+                stale.unlink()
+        self.manifest.parent.mkdir(parents=True, exist_ok=True)
+        self.manifest.write_text(json.dumps(self.made, sort_keys=True, indent=0) + '\n',
+                                 encoding='utf-8')
