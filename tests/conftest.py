@@ -49,28 +49,40 @@ def status_of(app: object) -> str:
 # Tests that only read the built site share these builds, so the suite does not
 # grow slower as reports are added. Tests of behaviour use the small roots.
 
-def _build_project(builder: str, build: Path) -> Path:
+def _build_project(builder: str, build: Path) -> tuple[Path, list[str]]:
+    """The output folder, and the LaTeX documents (PDFs) the build configures."""
     from sphinx.testing.util import SphinxTestApp
+
+    from kompass.domain import get_domain
+    from kompass.latex import evaluation_documents
 
     app = SphinxTestApp(builder, srcdir=PROJECT, builddir=build, freshenv=True)
     try:
         app.build(force_all=True)
         assert warnings_of(app) == []
-        return Path(app.outdir)
+        documents = [entry[1] for entry in app.config.latex_documents]
+        documents += [d.target for d in evaluation_documents(get_domain(app.env), app.config)]
+        return Path(app.outdir), documents
     finally:
         app.cleanup()
 
 
 @pytest.fixture(scope='session')
-def project_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's website, built once (read it, never change it)."""
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The project's website built once, and the PDFs it links (read, never change)."""
     return _build_project('html', tmp_path_factory.mktemp('project-html'))
+
+
+@pytest.fixture(scope='session')
+def project_html(project_site: tuple[Path, list[str]]) -> Path:
+    """The project's website, built once (read it, never change it)."""
+    return project_site[0]
 
 
 @pytest.fixture(scope='session')
 def project_latex(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's LaTeX output, built once (read it, never change it)."""
-    return _build_project('latex', tmp_path_factory.mktemp('project-latex'))
+    return _build_project('latex', tmp_path_factory.mktemp('project-latex'))[0]
 
 
 def compile_pdf(outdir: Path, tex: str) -> str:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from conftest import PROJECT, warnings_of
+from conftest import PROJECT
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 INSTALL = 'make browser-deps (as root), or: sudo apt-get install -y chromium fonts-dejavu-core'
@@ -69,23 +69,9 @@ def english_in(text: str) -> list[str]:
 
 
 @pytest.fixture(scope='module')
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """The project's HTML build, and the LaTeX documents (PDFs) it configures."""
-    from sphinx.testing.util import SphinxTestApp
-
-    build = tmp_path_factory.mktemp('site')
-    app = SphinxTestApp('html', srcdir=PROJECT, builddir=build, freshenv=True)
-    try:
-        app.build(force_all=True)
-        assert warnings_of(app) == []
-        from kompass.domain import get_domain
-        from kompass.latex import evaluation_documents
-
-        documents = [entry[1] for entry in app.config.latex_documents]
-        documents += [d.target for d in evaluation_documents(get_domain(app.env), app.config)]
-        return Path(app.outdir), documents
-    finally:
-        app.cleanup()
+def built(project_site: tuple[Path, list[str]]) -> tuple[Path, list[str]]:
+    """The project's HTML build (the session's one), and the PDFs it links."""
+    return project_site
 
 
 @pytest.fixture(scope='module')
