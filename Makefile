@@ -29,19 +29,20 @@ TEX_PACKAGES ?= texlive-latex-recommended texlive-fonts-recommended \
 TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf texgyreheros-regular.otf
 
 export PYTHON VENV SPHINXOPTS BUILDDIR SOURCEDIR LOCALES TEX_PACKAGES TEX_FILES \
-	MUNICIPALITY YEAR BASE CHROMIUM
+	MUNICIPALITY YEAR BASE CHROMIUM REPORT
 
 # The one place make itself uses a path: the stamp of an installed .venv.
 VENV_STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test lint tex-deps browser-deps clean \
-	scores diff new live locales site preview
+	scores diff new live locales site preview pdf
 
 help:
 	@echo "Kommunkompassen – make targets"
 	@echo "  make html       the website in $$BUILDDIR/html"
 	@echo "  make latexpdf   the PDFs in $$BUILDDIR/latex (installs TeX when run as root)"
+	@echo "  make pdf        one report's PDF alone: make pdf REPORT=karlskrona-2022"
 	@echo "  make site       the site as published: $$BUILDDIR/html with its PDFs and score data"
 	@echo "  make preview    a pull request's preview: the site and the PDFs of the reports changed since BASE"
 	@echo "  make check      a clean, strict build: fails on any warning, lists each as file:line"
@@ -86,6 +87,17 @@ html text latex: $(VENV_STAMP)
 latexpdf: $(VENV_STAMP) tex-deps
 	set -f; "$$VENV/bin/sphinx-build" -M latexpdf "$$SOURCEDIR" "$$BUILDDIR" $$SPHINXOPTS
 	@ls -1 "$$BUILDDIR"/latex/*.pdf | grep -v '/kompass-'
+
+# One report's PDF alone: make pdf REPORT=karlskrona-2022 (the LaTeX of every
+# document is written, then only that one is compiled).
+pdf: $(VENV_STAMP) tex-deps
+	@case "$$REPORT" in ''|*[!a-z0-9-]*) \
+	  echo "Usage: make pdf REPORT=<folder of the report, e.g. karlskrona-2022>" >&2; exit 2;; esac
+	set -f; "$$VENV/bin/sphinx-build" -M latex "$$SOURCEDIR" "$$BUILDDIR" $$SPHINXOPTS
+	@test -f "$$BUILDDIR/latex/$$REPORT.tex" || { \
+	  echo "make pdf: no report $$REPORT (see the folders in reports/)" >&2; exit 2; }
+	make -C "$$BUILDDIR/latex" -- "$$REPORT.pdf"
+	@echo "$$BUILDDIR/latex/$$REPORT.pdf"
 
 # A clean, strict build (fresh environment, every warning fatal but all of them
 # reported) as a pull request's CI runs it.

@@ -90,3 +90,17 @@ def test_ci_script_installs_and_runs_the_readme_commands() -> None:
                     'make html latexpdf'):
         assert command in script
     assert script.startswith('#!/usr/bin/env bash') and 'set -euo pipefail' in script
+
+
+def test_make_pdf_takes_only_a_report_folder_name(tmp_path: Path) -> None:
+    """REPORT is data: anything but a folder name is refused before anything runs."""
+    for value in ('', 'x;touch PWNED', '$(touch PWNED)', '../etc', 'Karlskrona-2022'):
+        done = subprocess.run(
+            [shutil.which('make') or 'make', '-s', '-C', str(PROJECT), 'pdf',
+             f'REPORT={value}', f'BUILDDIR={tmp_path}'],
+            env={**os.environ, 'PATH': os.environ['PATH']},
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )
+        assert done.returncode == 2, value
+        assert 'Usage: make pdf REPORT=' in done.stderr
+    assert not list(tmp_path.rglob('PWNED')) and not (PROJECT / 'PWNED').exists()
