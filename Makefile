@@ -20,7 +20,7 @@ TEX_FILES    := fncychap.sty tgtermes.sty swedish.ldf
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test tex-deps browser-deps clean \
-	scores diff new live locales
+	scores diff new live locales bench
 
 help:
 	@echo "Kommunkompassen – make targets"
@@ -34,6 +34,7 @@ help:
 	@echo "  make live       live preview: edit a report, the browser reloads (http://127.0.0.1:8000)"
 	@echo "  make locales    update the label catalogues (_ext/kompass/locales) from the code"
 	@echo "  make text       plain-text output in $(BUILDDIR)/text"
+	@echo "  make bench      build times against plain Sphinx for N=300 evaluations (see BENCHMARKS.md)"
 	@echo "  make clean      removes $(BUILDDIR)"
 	@echo "  make venv       (re)creates the Python environment in $(VENV)"
 
@@ -101,6 +102,26 @@ new: $(VENV_STAMP)
 live: $(VENV_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" $(BUILDDIR)/live --host 127.0.0.1 --port 8000 \
 	  --ignore "$(BUILDDIR)/*" --ignore ".venv/*" --ignore "tests/*" --ignore ".git/*" $(SPHINXOPTS)
+
+# Build times of N generated evaluations against a plain Sphinx baseline, written
+# to $(BUILDDIR)/bench (BENCHMARKS.md says what is measured). Variables: N, RUNS
+# (median of), PDF (none, all, or K PDFs), SEED, ONLY (cases), RECORD=1 (update
+# BENCHMARKS.md), PROFILE=1 (cProfile instead). They reach the script through the
+# environment, never as shell code.
+N    ?= 300
+RUNS ?= 3
+PDF  ?= 3
+SEED ?= 2022
+bench: export BENCH_N := $(N)
+bench: export BENCH_RUNS := $(RUNS)
+bench: export BENCH_PDF := $(PDF)
+bench: export BENCH_SEED := $(SEED)
+bench: export BENCH_ONLY := $(ONLY)
+bench: export BENCH_OUT := $(BUILDDIR)/bench
+bench: $(VENV_STAMP)
+	$(VENV_PY) tests/benchmark.py -n "$$BENCH_N" --runs "$$BENCH_RUNS" --pdf "$$BENCH_PDF" \
+	  --seed "$$BENCH_SEED" --only "$$BENCH_ONLY" --out "$$BENCH_OUT" \
+	  $(if $(RECORD),--record) $(if $(PROFILE),--profile)
 
 # Reader-facing labels: extract them from the code, merge into each language's
 # .po (translate the new entries there), and compile the .mo files.
