@@ -105,22 +105,25 @@ live: $(VENV_STAMP)
 
 # Build times of N generated evaluations against a plain Sphinx baseline, written
 # to $(BUILDDIR)/bench (BENCHMARKS.md says what is measured). Variables: N, RUNS
-# (median of), PDF (none, all, or K PDFs), SEED, ONLY (cases), RECORD=1 (update
+# (median of), PDF (none, all, or K PDFs), SEED, CITE (yes/no: the reports'
+# citations), ONLY (cases), RECORD=1 (update
 # BENCHMARKS.md), PROFILE=1 (cProfile instead). They reach the script through the
 # environment, never as shell code.
 N    ?= 300
 RUNS ?= 3
 PDF  ?= 3
 SEED ?= 2022
+CITE ?= yes
 bench: export BENCH_N := $(N)
 bench: export BENCH_RUNS := $(RUNS)
 bench: export BENCH_PDF := $(PDF)
 bench: export BENCH_SEED := $(SEED)
 bench: export BENCH_ONLY := $(ONLY)
+bench: export BENCH_CITE := $(CITE)
 bench: export BENCH_OUT := $(BUILDDIR)/bench
 bench: $(VENV_STAMP)
 	$(VENV_PY) tests/benchmark.py -n "$$BENCH_N" --runs "$$BENCH_RUNS" --pdf "$$BENCH_PDF" \
-	  --seed "$$BENCH_SEED" --only "$$BENCH_ONLY" --out "$$BENCH_OUT" \
+	  --seed "$$BENCH_SEED" --citations "$$BENCH_CITE" --only "$$BENCH_ONLY" --out "$$BENCH_OUT" \
 	  $(if $(RECORD),--record) $(if $(PROFILE),--profile)
 
 # Reader-facing labels: extract them from the code, merge into each language's

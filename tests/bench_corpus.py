@@ -169,9 +169,12 @@ class Average:
 class Corpus:
     """N reports and N data rows over 2020–2026, drawn from *seed*."""
 
-    def __init__(self, n: int, seed: int = 2022) -> None:
+    def __init__(self, n: int, seed: int = 2022, citations: bool = True) -> None:
         self.n = n
         self.seed = seed
+        #: Karlskrona's {cite:p}, .bib file and bibliography; without them as
+        #: an option, since sphinxcontrib-bibtex's cost grows with the reports.
+        self.citations = citations
         self.register = load_register()
         self.catalogue = load_catalogue()
         self.by_name = {m.name: m for m in self.register}
@@ -313,6 +316,9 @@ class Corpus:
         for name, text in self.template.items():
             text = self._retarget(ev, text)
             text = _FENCE.sub(lambda m: self._directive(ev, m), text)
+            if not self.citations:
+                text = re.sub(r' ?\{cite:p\}`[^`]+`', '', text)
+                text = text.split('\n## Källor\n')[0].rstrip('\n') + '\n'
             if name == 'omrade-1.md' and ev.text_edits:
                 text = re.sub(r'(## Allmänt\n\n[^\n]+)', lambda m: m[1] + ''.join(
                     f' Tillägg {i}: utvärderarna har kompletterat texten efter ett samtal.'
@@ -377,7 +383,8 @@ class Corpus:
         for ev in self.reports():
             for name, text in self.report_texts(ev).items():
                 files[f'reports/{ev.slug}/{name}'] = to_colon(text) if ev.colon else text
-            files[f'reports/{ev.slug}/kallor.bib'] = self.bib_text(ev)
+            if self.citations:
+                files[f'reports/{ev.slug}/kallor.bib'] = self.bib_text(ev)
         files['reports/scores.csv'] = self.scores_csv()
         files['reports/published-averages.csv'] = (
             PROJECT / 'reports' / 'published-averages.csv').read_text(encoding='utf-8')

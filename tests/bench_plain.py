@@ -121,7 +121,8 @@ class PlainWriter:
     def report(self, ev: Evaluation) -> dict[str, str | bytes]:
         folder = f'reports/{ev.slug}'
         files: dict[str, str | bytes] = {}
-        keys = sorted(re.findall(r'^@\w+\{([^,]+),', self.corpus.bib_text(ev), re.M))
+        keys = sorted(re.findall(r'^@\w+\{([^,]+),', self.corpus.bib_text(ev), re.M)
+                      if self.corpus.citations else [])
         numbers = {key: i for i, key in enumerate(keys, start=1)}
         for name, text in self.corpus.report_texts(ev).items():
             docname = f'{folder}/{name.removesuffix(".md")}'

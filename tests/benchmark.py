@@ -102,10 +102,11 @@ class Run:
 class Bench:
     """Both sides of one corpus in a temporary folder, and the runs made on them."""
 
-    def __init__(self, root: Path, n: int, seed: int, logs: Path) -> None:
+    def __init__(self, root: Path, n: int, seed: int, logs: Path,
+                 citations: bool = True) -> None:
         self.root = root
         self.logs = logs
-        self.corpus = Corpus(n, seed)
+        self.corpus = Corpus(n, seed, citations)
         self.src = {side: root / side / 'src' for side in SIDES}
         self.runs: dict[str, dict[str, list[Run]]] = {}
         self.pdf_targets = 0  # how many PDFs the pdf case compiles
@@ -404,7 +405,7 @@ def report_md(result: dict) -> str:  # type: ignore[type-arg]
             f'{m["cores"]} cores ({m["cpu"]}), Python {m["python"]}; '
             f'{docs["kompass"]} source documents + {result["pages"]["kompass"]} generated '
             f'municipality pages (project) vs {docs["plain"]} source documents (plain); '
-            f'PDF: {result["pdf"]}.')
+            f'PDF: {result["pdf"]}; citations: {result["citations"]}.')
     return '\n\n'.join([head, table_md(result), targets_md(result['targets'])]) + '\n'
 
 
@@ -447,28 +448,56 @@ def _package(filename: str) -> str:
     found = re.search(r'site-packages/([A-Za-z_]+)', filename)
     if found:
         return found[1]
-    return 'python (stdlib/builtins)'
+    return 'python'
 
 
-def profile_summary(prof: Path, top: int = 25) -> str:
-    """Own time by package, then the functions with the most cumulative time."""
+#: Where a build spends its time: (label, file name ending, function), cumulative.
+PHASES = (
+    ('read sources (parse, transforms, env)', 'sphinx/builders/__init__.py', 'read'),
+    ('  myst-parser parsing', 'myst_parser/parsers/sphinx_.py', 'parse'),
+    ('  env-updated: sphinxcontrib-bibtex formats every entry',
+     'sphinxcontrib/bibtex/domain.py', 'env_updated'),
+    ('  env-updated: kompass.bibtex deep-copies citation nodes',
+     'kompass/bibtex.py', 'remember_citation_nodes'),
+    ('write documents', 'sphinx/builders/__init__.py', 'write'),
+    ('  resolve doctrees (post-transforms, doctree-resolved)',
+     'sphinx/environment/__init__.py', 'get_and_resolve_doctree'),
+    ('  kompass.bibtex FreshCitationNodes (per document)', 'kompass/bibtex.py', 'run'),
+    ('  kompass render_placeholders (doctree-resolved)', 'kompass/render.py',
+     'render_placeholders'),
+    ('  charts: matplotlib savefig', 'matplotlib/figure.py', 'savefig'),
+    ('  HTML templates (handle_page)', 'sphinx/builders/html/__init__.py', 'handle_page'),
+    ('  search index: feed', 'sphinx/search/__init__.py', 'feed'),
+    ('municipality pages (html-collect-pages)', 'kompass/pages.py',
+     'collect_municipality_pages'),
+    ('dump search index', 'sphinx/builders/html/__init__.py', 'dump_search_index'),
+    ('pickle environment', 'sphinx/builders/__init__.py', 'pickle_environment'),
+)
+
+
+def profile_summary(prof: Path, top: int = 15) -> str:
+    """The build's phases, kompass's functions, and the busiest functions overall."""
     stats = pstats.Stats(str(prof))
     total = stats.total_tt  # type: ignore[attr-defined]
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    lines = [f'total {total:.1f} s (cumulative time, share of the build):']
+    for label, ending, func in PHASES:
+        cum = max((ct for (filename, _line, name), (_cc, _nc, _tt, ct, _c) in entries
+                   if name == func and filename.endswith(ending)), default=0.0)
+        if cum:
+            lines.append(f'  {label:58} {cum:7.2f} s {100 * cum / total:5.1f} %')
+    lines.append('kompass functions by cumulative time:')
+    ours = sorted(((ct, tt, f'{_package(filename)}.{name}:{line}')
+                   for (filename, line, name), (_cc, _nc, tt, ct, _c) in entries
+                   if '/kompass/' in filename), reverse=True)
+    for ct, tt, name in ours[:top]:
+        lines.append(f'  {name:58} {ct:7.2f} s {100 * ct / total:5.1f} %  (own {tt:.2f} s)')
+    lines.append('own time by package:')
     by_package: dict[str, float] = {}
-    rows = []
-    for (filename, line, func), (_cc, _nc, tt, ct, _callers) in \
-            stats.stats.items():  # type: ignore[attr-defined]
-        by_package[_package(filename)] = by_package.get(_package(filename), 0) + tt
-        rows.append((ct, tt, f'{_package(filename)}:{func} ({Path(filename).name}:{line})'))
-    lines = [f'total {total:.1f} s; own time by package:']
-    for pkg, tt in sorted(by_package.items(), key=lambda kv: -kv[1])[:12]:
-        lines.append(f'  {pkg:32} {tt:7.2f} s  {100 * tt / total:5.1f} %')
-    lines.append('cumulative time, top functions of sphinx events, kompass and other plugins:')
-    interesting = [r for r in sorted(rows, reverse=True)
-                   if not r[2].startswith(('python', 'sphinx:', 'docutils'))
-                   or 'emit' in r[2] or 'build' in r[2]]
-    for ct, tt, name in interesting[:top]:
-        lines.append(f'  {ct:7.2f} s cum {100 * ct / total:5.1f} %  own {tt:6.2f} s  {name}')
+    for (filename, _line, _name), (_cc, _nc, tt, _ct, _c) in entries:
+        by_package[_package(filename)] = by_package.get(_package(filename), 0.0) + tt
+    for pkg, tt in sorted(by_package.items(), key=lambda kv: -kv[1])[:10]:
+        lines.append(f'  {pkg:58} {tt:7.2f} s {100 * tt / total:5.1f} %')
     return '\n'.join(lines)
 
 
@@ -486,6 +515,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--runs', type=int, default=3, help='runs per case (median)')
     parser.add_argument('--pdf', default='3', type=pdf_mode,
                         help="none, all, or K: compile K evaluations' PDFs (default 3)")
+    parser.add_argument('--citations', choices=('yes', 'no'), default='yes',
+                        help="Karlskrona's citations and bibliography in every report (yes)")
     parser.add_argument('--only', default='',
                         help=f'comma-separated cases to run (default all): {",".join(CASES)}')
     parser.add_argument('--out', type=Path, default=PROJECT / '_build' / 'bench')
@@ -507,7 +538,8 @@ def main(argv: list[str] | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix='kompass-bench-'))
     try:
         start = time.perf_counter()
-        bench = Bench(tmp, args.evaluations, args.seed, args.out / 'logs')
+        bench = Bench(tmp, args.evaluations, args.seed, args.out / 'logs',
+                      args.citations == 'yes')
         docs = bench.documents()
         print(f'corpus: N={args.evaluations} in {tmp} ({time.perf_counter() - start:.1f} s); '
               f'documents: kompass {docs["kompass"]}, plain {docs["plain"]}; latest '
@@ -521,6 +553,7 @@ def main(argv: list[str] | None = None) -> None:
         result = {
             'date': datetime.date.today().isoformat(),
             'n': args.evaluations, 'seed': args.seed, 'runs': args.runs, 'pdf': args.pdf,
+            'citations': args.citations,
             'pdf_targets': bench.pdf_targets,
             'machine': machine(),
             'documents': docs,

@@ -119,3 +119,11 @@ def test_both_sides_build_without_warnings(tmp_path: Path) -> None:
     for side in ('kompass', 'plain'):
         run = bench.sphinx(side, bench.out(side, 'html'), 'edit')
         assert run.warnings == 0 and run.read >= 1 and run.files_written >= 1, side
+
+
+def test_without_citations_no_report_cites() -> None:
+    files = Corpus(5, seed=1, citations=False).kompass_files()
+    assert not [k for k in files if k.endswith('.bib')]
+    text = '\n'.join(files.values())
+    assert '{cite:p}' not in text and '{bibliography}' not in text
+    assert text.count('{score-overview}') == 5
