@@ -405,7 +405,8 @@ def report_md(result: dict) -> str:  # type: ignore[type-arg]
             f'{m["cores"]} cores ({m["cpu"]}), Python {m["python"]}; '
             f'{docs["kompass"]} source documents + {result["pages"]["kompass"]} generated '
             f'municipality pages (project) vs {docs["plain"]} source documents (plain); '
-            f'PDF: {result["pdf"]}; citations: {result["citations"]}.')
+            f'PDF: {result["pdf"]} ({result["pdf_runs"]} run); '
+            f'citations: {result["citations"]}.')
     return '\n\n'.join([head, table_md(result), targets_md(result['targets'])]) + '\n'
 
 
@@ -515,8 +516,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--runs', type=int, default=3, help='runs per case (median)')
     parser.add_argument('--pdf', default='3', type=pdf_mode,
                         help="none, all, or K: compile K evaluations' PDFs (default 3)")
-    parser.add_argument('--citations', choices=('yes', 'no'), default='yes',
-                        help="Karlskrona's citations and bibliography in every report (yes)")
+    parser.add_argument('--pdf-runs', type=int, default=1,
+                        help='runs of the PDF case (default 1: it is the slowest)')
+    parser.add_argument('--citations', choices=('yes', 'no'), default='no',
+                        help="Karlskrona's citations and bibliography in every report "
+                             '(default no: see BENCHMARKS.md)')
     parser.add_argument('--only', default='',
                         help=f'comma-separated cases to run (default all): {",".join(CASES)}')
     parser.add_argument('--out', type=Path, default=PROJECT / '_build' / 'bench')
@@ -553,6 +557,7 @@ def main(argv: list[str] | None = None) -> None:
         result = {
             'date': datetime.date.today().isoformat(),
             'n': args.evaluations, 'seed': args.seed, 'runs': args.runs, 'pdf': args.pdf,
+            'pdf_runs': args.pdf_runs,
             'citations': args.citations,
             'pdf_targets': bench.pdf_targets,
             'machine': machine(),
@@ -608,7 +613,7 @@ def run_cases(bench: Bench, only: list[str], args: argparse.Namespace) -> None:
         if 'full-j2' in only:
             bench.full('full-j2', rep, 'html-j2', '-j', '2')
     if 'pdf' in only:
-        for rep in range(args.runs):
+        for rep in range(args.pdf_runs):
             bench.pdf(rep, args.pdf)
 
 
