@@ -105,13 +105,14 @@ live: $(VENV_STAMP)
 
 # Build times of N generated evaluations against a plain Sphinx baseline, written
 # to $(BUILDDIR)/bench (BENCHMARKS.md says what is measured). Variables: N, RUNS
-# (median of), PDF (none, all, or K PDFs), PDF_RUNS, SEED, CITE (yes/no: the
+# (median of), FULL_RUNS, PDF (none, all, or K PDFs), PDF_RUNS, SEED, CITE (yes/no: the
 # reports' citations), ONLY (cases), RECORD=1 (update BENCHMARKS.md), PROFILE=1
 # (cProfile instead). They reach the script through the environment, never as
 # shell code.
 N    ?= 300
 RUNS ?= 3
 PDF  ?= 3
+FULL_RUNS ?= $(RUNS)
 PDF_RUNS ?= 1
 SEED ?= 2022
 CITE ?= no
@@ -119,13 +120,14 @@ bench: export BENCH_N := $(N)
 bench: export BENCH_RUNS := $(RUNS)
 bench: export BENCH_PDF := $(PDF)
 bench: export BENCH_PDF_RUNS := $(PDF_RUNS)
+bench: export BENCH_FULL_RUNS := $(FULL_RUNS)
 bench: export BENCH_SEED := $(SEED)
 bench: export BENCH_ONLY := $(ONLY)
 bench: export BENCH_CITE := $(CITE)
 bench: export BENCH_OUT := $(BUILDDIR)/bench
 bench: $(VENV_STAMP)
 	$(VENV_PY) tests/benchmark.py -n "$$BENCH_N" --runs "$$BENCH_RUNS" --pdf "$$BENCH_PDF" \
-	  --pdf-runs "$$BENCH_PDF_RUNS" \
+	  --pdf-runs "$$BENCH_PDF_RUNS" --full-runs "$$BENCH_FULL_RUNS" \
 	  --seed "$$BENCH_SEED" --citations "$$BENCH_CITE" --only "$$BENCH_ONLY" --out "$$BENCH_OUT" \
 	  $(if $(RECORD),--record) $(if $(PROFILE),--profile)
 

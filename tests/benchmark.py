@@ -46,6 +46,7 @@ import platform
 import pstats
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,6 +111,7 @@ class Bench:
         self.src = {side: root / side / 'src' for side in SIDES}
         self.runs: dict[str, dict[str, list[Run]]] = {}
         self.pdf_targets = 0  # how many PDFs the pdf case compiles
+        self.on_record: Callable[[], None] | None = None  # e.g. save partial results
         self._make()
 
     # --- the two source trees ---------------------------------------------------
@@ -161,6 +163,8 @@ class Bench:
 
     def record(self, case: str, side: str, run: Run) -> None:
         self.runs.setdefault(case, {}).setdefault(side, []).append(run)
+        if self.on_record is not None:
+            self.on_record()
         print(f'  {case:15} {side:8} {run.seconds:7.1f} s  {run.rss_mib:6.0f} MiB  '
               f'read {run.read:4d}  written {run.written:4d}  files {run.files_written:4d}'
               + (f'  PDFs compiled {run.pdfs_compiled}' if run.pdfs_compiled is not None
@@ -224,6 +228,16 @@ class Bench:
         self.both('pdf-edit', rep, lambda side, label: build(side, label, False))
 
 
+#: The build being timed, so that a terminated run ends it too.
+_RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    for proc in _RUNNING:
+        proc.terminate()
+    sys.exit(143)  # unwinds: the temporary folder is removed
+
+
 def timed(cmd: list[str], log: Path) -> tuple[float, float, int]:
     """Run *cmd* (output to *log*): wall seconds, peak RSS in MiB, exit code."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +245,9 @@ def timed(cmd: list[str], log: Path) -> tuple[float, float, int]:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT,
                                 env={**os.environ, 'PYTHONHASHSEED': '0'})
+        _RUNNING.append(proc)
         _pid, status, usage = os.wait4(proc.pid, 0)
+        _RUNNING.remove(proc)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_maxrss / 1024, proc.returncode
@@ -521,6 +537,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--runs', type=int, default=3, help='runs per case (median)')
     parser.add_argument('--pdf', default='3', type=pdf_mode,
                         help="none, all, or K: compile K evaluations' PDFs (default 3)")
+    parser.add_argument('--full-runs', type=int, default=0,
+                        help='runs of the two full builds (default: --runs)')
     parser.add_argument('--pdf-runs', type=int, default=1,
                         help='runs of the PDF case (default 1: it is the slowest)')
     parser.add_argument('--citations', choices=('yes', 'no'), default='no',
@@ -552,6 +570,7 @@ def main(argv: list[str] | None = None) -> None:
         finish(result, args)
         return
     tmp = Path(tempfile.mkdtemp(prefix='kompass-bench-'))
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         start = time.perf_counter()
         bench = Bench(tmp, args.evaluations, args.seed, args.out / 'logs',
@@ -563,10 +582,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile:
             profile(bench, args.out)
             return
-        run_cases(bench, only, args)
-        pages = {side: len(list(bench.out(side, 'html').rglob('*.html')))
-                 if bench.out(side, 'html').is_dir() else 0 for side in SIDES}
-        result = {
+
+        def result_now() -> dict:  # type: ignore[type-arg]
+            return {
             'date': datetime.date.today().isoformat(),
             'n': args.evaluations, 'seed': args.seed, 'runs': args.runs, 'pdf': args.pdf,
             'pdf_runs': args.pdf_runs,
@@ -575,10 +593,18 @@ def main(argv: list[str] | None = None) -> None:
             'machine': machine(),
             'documents': docs,
             'pages': {'kompass': len(bench.corpus.municipalities_with_pages()),
-                      'html_files': pages},
+                      'html_files': {side: len(list(bench.out(side, 'html').rglob('*.html')))
+                                     if bench.out(side, 'html').is_dir() else 0
+                                     for side in SIDES}},
             'cases': summarize(bench.runs),
-        }
-        finish(result, args)
+            }
+
+        partial = args.out / f'results-N{args.evaluations}-partial.json'
+        bench.on_record = lambda: partial.write_text(
+            json.dumps(result_now(), indent=1, ensure_ascii=False), encoding='utf-8')
+        run_cases(bench, only, args)
+        finish(result_now(), args)
+        partial.unlink(missing_ok=True)
     finally:
         if args.keep:
             print(f'kept {tmp}')
@@ -590,8 +616,10 @@ def finish(result: dict, args: argparse.Namespace) -> None:  # type: ignore[type
     """Targets (with the results of other N), results.json, the tables."""
     others = {}
     for path in args.out.glob('results-N*.json'):
+        if path.name.endswith('-partial.json'):
+            continue
         data = json.loads(path.read_text(encoding='utf-8'))
-        if data['n'] != result['n']:
+        if data['n'] != result['n'] and 'cases' in data:
             others[data['n']] = data
     result['targets'] = targets(result, others)
     text = json.dumps(result, indent=1, ensure_ascii=False)
@@ -608,7 +636,8 @@ def run_cases(bench: Bench, only: list[str], args: argparse.Namespace) -> None:
     corpus = bench.corpus
     latest, earliest = corpus.latest().slug, corpus.earliest().slug
     needs_html = any(c in only for c in ('nothing', 'text', 'score-latest', 'score-earliest'))
-    for rep in range(args.runs):
+    full_runs = args.full_runs or args.runs
+    for rep in range(full_runs):
         if 'full' in only:
             bench.full('full', rep, 'html')
     if needs_html and 'full' not in only:
@@ -626,7 +655,7 @@ def run_cases(bench: Bench, only: list[str], args: argparse.Namespace) -> None:
     for rep in range(args.runs):
         if 'score-earliest' in only:
             bench.incremental('score-earliest', rep, lambda: corpus.edit_score(earliest))
-    for rep in range(args.runs):
+    for rep in range(full_runs):
         if 'full-j2' in only:
             bench.full('full-j2', rep, 'html-j2', '-j', '2')
     if 'pdf' in only:
