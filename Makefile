@@ -29,14 +29,14 @@ TEX_PACKAGES ?= texlive-latex-recommended texlive-fonts-recommended \
 TEX_FILES    ?= fncychap.sty tgtermes.sty swedish.ldf texgyreheros-regular.otf
 
 export PYTHON VENV SPHINXOPTS BUILDDIR SOURCEDIR LOCALES TEX_PACKAGES TEX_FILES \
-	MUNICIPALITY YEAR BASE CHROMIUM REPORT
+	MUNICIPALITY YEAR BASE CHROMIUM REPORT RECORD PROFILE
 
 # The one place make itself uses a path: the stamp of an installed .venv.
 VENV_STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html latexpdf latex text check test lint tex-deps browser-deps clean \
-	scores diff new live locales site preview pdf
+	scores diff new live locales site preview pdf bench
 
 help:
 	@echo "Kommunkompassen – make targets"
@@ -54,6 +54,7 @@ help:
 	@echo "  make live       live preview: edit a report, the browser reloads (http://127.0.0.1:8000)"
 	@echo "  make locales    update the label catalogues (_ext/kompass/locales) from the code"
 	@echo "  make text       plain-text output in $$BUILDDIR/text"
+	@echo "  make bench      build times against plain Sphinx for N=300 evaluations (see BENCHMARKS.md)"
 	@echo "  make clean      removes $$BUILDDIR"
 	@echo "  make venv       (re)creates the Python environment in $$VENV"
 
@@ -156,6 +157,36 @@ live: $(VENV_STAMP)
 	set -f; "$$VENV/bin/sphinx-autobuild" "$$SOURCEDIR" "$$BUILDDIR/live" \
 	  --host 127.0.0.1 --port 8000 --ignore "$$BUILDDIR/*" --ignore "$$VENV/*" \
 	  --ignore "tests/*" --ignore ".git/*" $$SPHINXOPTS
+
+# Build times of N generated evaluations against a plain Sphinx baseline, written
+# to $BUILDDIR/bench (BENCHMARKS.md says what is measured). Variables: N, RUNS
+# (median of), FULL_RUNS, PDF (none, all, or K PDFs), PDF_RUNS, SEED, CITE (yes/no: the
+# reports' citations), ONLY (cases), RECORD=1 (update BENCHMARKS.md), PROFILE=1
+# (cProfile instead). They reach the script through the environment, never as
+# shell code.
+N    ?= 300
+RUNS ?= 3
+PDF  ?= 3
+FULL_RUNS ?= $(RUNS)
+PDF_RUNS ?= 1
+SEED ?= 2022
+CITE ?= no
+bench: export BENCH_N := $(N)
+bench: export BENCH_RUNS := $(RUNS)
+bench: export BENCH_PDF := $(PDF)
+bench: export BENCH_PDF_RUNS := $(PDF_RUNS)
+bench: export BENCH_FULL_RUNS := $(FULL_RUNS)
+bench: export BENCH_SEED := $(SEED)
+bench: export BENCH_ONLY := $(ONLY)
+bench: export BENCH_CITE := $(CITE)
+bench: export BENCH_OUT := $(BUILDDIR)/bench
+bench: $(VENV_STAMP)
+	@set --; if [ -n "$$RECORD" ]; then set -- "$$@" --record; fi; \
+	if [ -n "$$PROFILE" ]; then set -- "$$@" --profile; fi; \
+	"$$VENV/bin/python" tests/benchmark.py -n "$$BENCH_N" --runs "$$BENCH_RUNS" \
+	  --pdf "$$BENCH_PDF" --pdf-runs "$$BENCH_PDF_RUNS" --full-runs "$$BENCH_FULL_RUNS" \
+	  --seed "$$BENCH_SEED" --citations "$$BENCH_CITE" --only "$$BENCH_ONLY" \
+	  --out "$$BENCH_OUT" "$$@"
 
 # Reader-facing labels: extract them from the code, merge into each language's
 # .po (translate the new entries there), and compile the .mo files; also the
