@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from bench_charts import Series, bar_chart, to_pdf, to_svg
 from bench_corpus import (
@@ -27,31 +28,12 @@ from bench_corpus import (
     mentions_in,
 )
 
-CONF = '''"""Plain baseline of the kompass benchmark: conf.py without the extension."""
+#: The project's own conf.py (theme, templates, Swedish labels, LaTeX), less the
+#: kompass extension: the baseline differs from the project only by it.
+CONF = (PROJECT / 'conf.py').read_text(encoding='utf-8') + '''
 
-project = 'Kommunkompassen'
-author = 'Sveriges Kommuner och Regioner (SKR)'
-copyright = '2022–2026, Sveriges Kommuner och Regioner'
-language = 'sv'
-today_fmt = '%Y-%m-%d'
+# --- plain baseline of the kompass benchmark: no kompass extension ----------
 extensions = ['myst_parser']
-myst_enable_extensions = ['colon_fence', 'deflist']
-myst_heading_anchors = 3
-exclude_patterns = ['_build', '.*']
-html_static_path = ['_static']
-html_css_files = ['site.css']
-html_favicon = '_static/kompass.svg'
-html_theme = 'alabaster'
-html_title = 'Kommunkompassen'
-numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod %s'}
-latex_engine = 'pdflatex'
-latex_elements = {
-    'papersize': 'a4paper',
-    'babel': r'\\usepackage[swedish]{babel}',
-    'fncychap': '',
-    'preamble': r'\\setcounter{secnumdepth}{-1}',
-}
-latex_show_urls = 'footnote'
 latex_documents = [
     ('index', 'kommunkompassen.tex', 'Kommunkompassen', author, 'manual'),
 '''
@@ -106,7 +88,35 @@ class PlainWriter:
         files.update(self.site_pages(mentions))
         for muni in self.pages:
             files.update(self.municipality_page(muni.name))
+        for area in self.cat.areas:
+            for crit in area.criteria:
+                files.update(self.criterion_page(area, crit))
         return files
+
+    def criterion_page(self, area: Any, crit: Any) -> dict[str, str | bytes]:
+        """A criterion's page: every evaluation's points, highest first, and a
+        pre-made chart of them (what the project generates per criterion)."""
+        page = f'kriterier/{self.cat.id}/{crit.id.replace(".", "-")}'
+        scored = sorted(((ev.points[crit.id], ev) for ev in self.corpus.evaluations
+                         if ev.points and crit.id in ev.points),
+                        key=lambda pair: (-pair[0], pair[1].slug))
+        rows: list[list[object]] = [
+            [ev.municipality.name,
+             doc_link(ev.label, f'reports/{ev.slug}/index') if ev.report else ev.label,
+             f'{value} / {crit.max}'] for value, ev in scored]
+        title = f'{crit.id} {crit.title}'
+        series = [Series('Poäng', [value for value, _ev in scored])]
+        groups = [ev.label for _value, ev in scored]
+        shapes = bar_chart(title, groups, series, crit.max)
+        slug = crit.id.replace('.', '-')
+        out = ['---\norphan: true\n---\n', f'# Delområde {crit.id} {crit.title}\n',
+               f'Delområde i område {area.id} {area.title}. Högst {crit.max} poäng.\n',
+               table(['Kommun', 'Utvärdering', 'Poäng'], rows) if rows else '',
+               f'```{{figure}} {slug}-fordelning.*\n:alt: {alt_text(title, groups, series)}'
+               '\n\nFördelning.\n```\n']
+        return {f'{page}.md': '\n'.join(out),
+                f'{page}-fordelning.svg': to_svg(shapes, alt_text(title, groups, series)),
+                f'{page}-fordelning.pdf': to_pdf(shapes)}
 
     def conf(self) -> str:
         lines = [CONF]
@@ -277,19 +287,51 @@ class PlainWriter:
 
     # --- site pages ---------------------------------------------------------------------
     def site_pages(self, mentions: list[Mention]) -> dict[str, str | bytes]:
+        """The site's own pages with their computed views written out: the
+        same tables (and a pre-made chart) where the project has a directive."""
         written = {
-            'index.md': ('evaluation-index', self.evaluation_index()),
-            'kriterier.md': ('criteria-catalogue', self.catalogue_tables()),
-            'goda-exempel.md': ('good-examples', self.good_examples(mentions)),
-            'kommuner.md': ('municipality-index', self.municipality_index(mentions)),
+            'index.md': [('```{score-chart}\n:kind: totals\n```', self.totals_figure()),
+                         ('```{evaluation-index}\n```', self.evaluation_index())],
+            'kriterier.md': [('```{criteria-catalogue}\n```', self.catalogue_tables())],
+            'goda-exempel.md': [('```{good-examples}\n```', self.good_examples(mentions))],
+            'kommuner.md': [('```{municipality-index}\n```',
+                             self.municipality_index(mentions))],
+            # The comparison's fallback table, and the calibration's per-criterion table.
+            'jamfor.md': [('```{compare-evaluations}\n```', self.evaluation_index())],
+            'kalibrering.md': [('```{calibration}\n```', self.catalogue_tables())],
         }
         pages: dict[str, str | bytes] = {}
-        for name, (directive, tables) in written.items():
+        for name, blocks in written.items():
+            if not (PROJECT / name).is_file():
+                continue
             text = (PROJECT / name).read_text(encoding='utf-8')
-            block = f'```{{{directive}}}\n```'
-            assert block in text, (name, directive)
-            pages[name] = text.replace(block, tables)
+            for block, replacement in blocks:
+                assert block in text, (name, block)
+                text = text.replace(block, replacement)
+            pages[name] = text
+        pages.update(self.totals_chart())
         return pages
+
+    def _totals(self) -> tuple[list[str], list[float | None]]:
+        by_year: dict[str, list[int]] = {}
+        for ev in self.corpus.evaluations:
+            if ev.total is not None:
+                by_year.setdefault(str(ev.year), []).append(ev.total)
+        years = sorted(by_year)
+        return years, [sum(by_year[y]) / len(by_year[y]) for y in years]
+
+    def totals_chart(self) -> dict[str, str | bytes]:
+        """The front page's chart of every total, as a pre-made image."""
+        years, means = self._totals()
+        series = [Series('Medel', means)]
+        shapes = bar_chart('Totalpoäng år för år', years, series, self.cat.max)
+        return {'diagram-totals.svg': to_svg(shapes, alt_text('Totalpoäng', years, series)),
+                'diagram-totals.pdf': to_pdf(shapes)}
+
+    def totals_figure(self) -> str:
+        years, means = self._totals()
+        alt = alt_text('Totalpoäng', years, [Series('Medel', means)])
+        return f'```{{figure}} diagram-totals.*\n:alt: {alt}\n\nTotalpoäng år för år.\n```'
 
     def evaluation_index(self) -> str:
         head = ['Kommun', 'Datum', 'Kriterier', *(a.id for a in self.cat.areas), 'Totalt',
@@ -393,4 +435,5 @@ def alt_text(title: str, groups: list[str], series: list[Series]) -> str:
 def write_static(root: Path) -> None:
     """The files of the plain project that never change: the site's static files."""
     import shutil
-    shutil.copytree(PROJECT / '_static', root / '_static', dirs_exist_ok=True)
+    for folder in ('_static', '_templates', 'locales'):
+        shutil.copytree(PROJECT / folder, root / folder, dirs_exist_ok=True)

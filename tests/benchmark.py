@@ -73,9 +73,11 @@ LABELS = {
     'pdf-clean': 'latexpdf, clean',
     'pdf-edit': 'latexpdf, after a score edit',
 }
-#: The site's own files the kompass side copies; reports/ is generated.
-SITE = ('conf.py', 'index.md', 'kriterier.md', 'goda-exempel.md', 'kommuner.md',
-        'criteria', '_ext', '_static')
+#: The site's own files the kompass side copies (every page at the top, the
+#: catalogues, the extension, the theme's files and Swedish); reports/ is generated.
+SITE = ('conf.py', *sorted(p.name for p in PROJECT.glob('*.md')
+                           if p.name not in {'README.md', 'BENCHMARKS.md'}),
+        'criteria', '_ext', '_static', '_templates', 'locales')
 #: Added to the kompass side's conf.py. Every report numbers its sources from [1],
 #: so two reports with citations warn bibtex.duplicate_label (a problem of the
 #: project, reported in BENCHMARKS.md); silenced here so that a warning-free
