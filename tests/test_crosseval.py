@@ -503,14 +503,18 @@ def test_problems_of_the_new_pages_warn_exactly(app, make_app) -> None:
     assert 'Delområde 1.2 Praktik' in _html(app, 'kriterier/mini/1-2.html')
 
 
-@pytest.mark.sphinx('html', testroot='crosseval', freshenv=True)
-def test_a_chart_that_cannot_be_drawn_warns_and_keeps_its_numbers(app, monkeypatch) -> None:
+def test_a_chart_that_cannot_be_drawn_warns_and_keeps_its_numbers(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
     from kompass import criterionpages
 
     def broken(*args: object) -> str:
         raise RuntimeError('no fonts')
 
     monkeypatch.setattr(criterionpages, 'ensure_file', broken)
+    # A build folder of its own: no chart may be there from another test.
+    app = make_app('html', srcdir=rootdir / 'test-crosseval', builddir=tmp_path,
+                   freshenv=True)
     app.build(force_all=True)
     assert warnings_of(app) == [
         f"{{root}}/criteria/mini.yaml:1: WARNING: the distribution chart of criterion '{c}' "

@@ -16,6 +16,7 @@ a hand-written page at a generated page's path wins (with a warning).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from sphinx.util.osutil import relative_uri
 from . import logs
 from .calibration import Calibration, CriterionFigures, decimal, percent
 from .calibrationview import calibration_of
-from .criterionchart import alt_text, distribution_spec, ensure_file, remove_unused
+from .criterionchart import alt_text, distribution_spec, ensure_file, file_name, remove_unused
 from .criterionlinks import FOLDER, criterion_pages
 from .domain import KompassDomain, get_domain
 from .generated import GeneratedPages, Page, Section
@@ -253,6 +254,35 @@ def criteria_in_order(domain: KompassDomain) -> Iterator[tuple[str, Catalogue, A
                     yield page, catalogue, area, crit
 
 
+def _shows(domain: KompassDomain, builder: StandaloneHTMLBuilder, catalogue: Catalogue,
+           area: Area, crit: Criterion, calibration: Calibration,
+           municipality_pages: object) -> object:
+    """Everything a criterion's page shows (see ``GeneratedPages.render``): each
+    evaluation of the catalogue at this criterion's levels, the reports' scores
+    and motivations, the good examples, and where municipality pages are."""
+    evaluations = [
+        (s.slug, s.label, s.municipality, s.final, s.sort_date, s.docname, s.source,
+         s.points.get(crit.id), s.areas.get(area.id), s.total)
+        for s in domain.summaries.values() if s.criteria == catalogue.id
+    ]
+    scores = []
+    for result in domain.derived.reports.values():
+        score = result.points.get(crit.id) if result.catalogue == catalogue.id else None
+        if score is not None:
+            scores.append((result.slug, score.docname, score.anchor,
+                           domain.motivation(score.docname, score.anchor)))
+    examples = [e for e in domain.examples
+                if e.catalogue == catalogue.id and e.mention.criterion == crit.id]
+    # A chart that could not be drawn makes its page again (and warns again).
+    figures = calibration.criterion(catalogue.id, crit.id)
+    spec = None if figures is None else distribution_spec(
+        figures, domain.summaries, builder.config.language or '')
+    drawn = spec is not None and Path(builder.outdir, builder.imagedir,
+                                      file_name(spec, 'svg')).is_file()
+    return (catalogue.digest, sorted(evaluations), sorted(scores), examples,
+            municipality_pages, calibration.small_sample, drawn)
+
+
 def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
     """html-collect-pages: one page per criterion, made from the env."""
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
@@ -261,14 +291,16 @@ def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
     domain = get_domain(app.env)
     calibration = calibration_of(domain, app.config)
     pages = GeneratedPages(app, FOLDER)
+    municipality_pages = sorted(domain.derived.pages.items())
     for page, catalogue, area, crit in criteria_in_order(domain):
         if pages.taken(page, f'the page of criterion {crit.id} of catalogue '
                              f'{catalogue.id!r}'):
             continue
-        intro, sections = _page_body(domain, builder, page, catalogue, area, crit,
-                                     calibration)
-        made = pages.render(page, _('Delområde %s %s') % (crit.id, crit.title), intro,
-                            sections)
+        made = pages.render(
+            page, _('Delområde %s %s') % (crit.id, crit.title),
+            _shows(domain, builder, catalogue, area, crit, calibration, municipality_pages),
+            partial(_page_body, domain, builder, page, catalogue, area, crit, calibration),
+        )
         if made is not None:
             yield made
     pages.finish()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -81,17 +82,24 @@ class GeneratedPages:
         ))
         return True
 
-    def render(self, page: str, title: str, intro: nodes.Element,
-               sections: list[Section]) -> Page | None:
-        """The page for Sphinx to write, or None when the file already shows it."""
-        body = self.html(title, intro, sections)
-        fingerprint = hashlib.sha1(f'{self.surroundings}\n{title}\n{body}'.encode()).hexdigest()
+    def render(self, page: str, title: str, shows: object,
+               make: Callable[[], tuple[nodes.Element, list[Section]]]) -> Page | None:
+        """The page for Sphinx to write, or None when the file already shows it.
+
+        *shows* is everything the page shows (the data its body is made from);
+        only when that, the title or the surroundings changed is the body made
+        (*make*) and rendered: an unchanged site costs almost nothing here.
+        """
+        fingerprint = hashlib.sha1(
+            f'{self.surroundings}\n{title}\n{shows!r}'.encode()).hexdigest()
         self.made[page] = fingerprint
         if (self.before.get(page) == fingerprint
                 and Path(self.builder.get_outfilename(page)).is_file()):
-            return None  # written before, exactly so
+            return None  # written before, showing the same
+        intro, sections = make()
         # Sphinx's templates take the title as HTML (as render_partial gives it).
-        return page, {'title': escape(title), 'body': body}, 'page.html'
+        return page, {'title': escape(title), 'body': self.html(title, intro, sections)}, \
+            'page.html'
 
     def html(self, title: str, intro: nodes.Element, sections: list[Section]) -> str:
         """The page's body: headings written here (escaped), the rest by Sphinx."""

@@ -11,12 +11,15 @@ at a generated page's path wins: it is never overwritten, and a warning says so.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from .comparelinks import compare_link
+from . import charts
+from .comparelinks import compare_link, shown_link
 from .domain import KompassDomain, get_domain
 from .generated import GeneratedPages, Page, Section
 from .labels import _
@@ -127,6 +130,23 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
     return intro, sections
 
 
+def _shows(domain: KompassDomain, config: Config, name: str, builder_folder: Path) -> object:
+    """Everything a municipality's page shows (see ``GeneratedPages.render``)."""
+    register = domain.register
+    evaluations = domain.derived.histories.get(name, [])
+    chart = municipality_chart(domain, config, name)
+    return (
+        register.find(name) if register else None,
+        [(s, domain.catalogues[s.criteria].title if s.criteria in domain.catalogues else None)
+         for s in evaluations],
+        [e for e in domain.examples if e.mention.municipality == name],
+        chart.spec if chart else None,
+        # A chart that could not be drawn makes its page again (and warns again).
+        chart is not None and Path(builder_folder, charts.file_name(chart.spec, 'svg')).is_file(),
+        shown_link(domain, evaluations[-1]) if evaluations else None,
+    )
+
+
 def collect_municipality_pages(app: Sphinx) -> Iterator[Page]:
     """html-collect-pages: one page per municipality, made from the env."""
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
@@ -138,8 +158,11 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[Page]:
         page = municipality_docname(domain, name)
         if pages.taken(page, f'the page of {name}'):
             continue
-        intro, sections = _page_body(domain, builder, name, page)
-        made = pages.render(page, page_title(domain, name), intro, sections)
+        made = pages.render(
+            page, page_title(domain, name),
+            _shows(domain, builder.config, name, Path(builder.outdir, builder.imagedir)),
+            partial(_page_body, domain, builder, name, page),
+        )
         if made is not None:
             yield made
     pages.finish()
