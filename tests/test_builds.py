@@ -315,12 +315,14 @@ def test_the_area_box_names_sub_areas_as_the_report_does(app) -> None:
     assert html_tables(index, 'kompass-overview')[0][2][0] == '1.2 Praktik'
 
 
+@pytest.mark.parametrize('root', ['examples', 'crosseval'])
 def test_a_rebuild_with_nothing_changed_writes_no_page_and_draws_no_chart(
-    make_app, rootdir, tmp_path, monkeypatch
+    root, make_app, rootdir, tmp_path, monkeypatch
 ) -> None:
+    """Municipality and criterion pages (with their charts) included."""
     from kompass import charts
 
-    first = make_app('html', srcdir=rootdir / 'test-examples', builddir=tmp_path,
+    first = make_app('html', srcdir=rootdir / f'test-{root}', builddir=tmp_path,
                      freshenv=True)
     first.build()
     out = Path(first.outdir)
@@ -332,7 +334,7 @@ def test_a_rebuild_with_nothing_changed_writes_no_page_and_draws_no_chart(
         return b''
 
     monkeypatch.setattr(charts, 'draw', draw)
-    again = next_app(make_app, first, 'html', srcdir=rootdir / 'test-examples',
+    again = next_app(make_app, first, 'html', srcdir=rootdir / f'test-{root}',
                      builddir=tmp_path, freshenv=False)
     again.build()
     assert 'no targets are out of date' in status_of(again)

@@ -298,7 +298,8 @@ def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
             continue
         made = pages.render(
             page, _('Delområde %s %s') % (crit.id, crit.title),
-            _shows(domain, builder, catalogue, area, crit, calibration, municipality_pages),
+            partial(_shows, domain, builder, catalogue, area, crit, calibration,
+                    municipality_pages),
             partial(_page_body, domain, builder, page, catalogue, area, crit, calibration),
         )
         if made is not None:

@@ -82,21 +82,26 @@ class GeneratedPages:
         ))
         return True
 
-    def render(self, page: str, title: str, shows: object,
+    def render(self, page: str, title: str, shows: Callable[[], object],
                make: Callable[[], tuple[nodes.Element, list[Section]]]) -> Page | None:
         """The page for Sphinx to write, or None when the file already shows it.
 
-        *shows* is everything the page shows (the data its body is made from);
-        only when that, the title or the surroundings changed is the body made
-        (*make*) and rendered: an unchanged site costs almost nothing here.
+        *shows* gives everything the page shows (the data its body is made
+        from, and whether its chart is drawn); only when that, the title or the
+        surroundings changed is the body made (*make*) and rendered: an
+        unchanged site costs almost nothing here.
         """
-        fingerprint = hashlib.sha1(
-            f'{self.surroundings}\n{title}\n{shows!r}'.encode()).hexdigest()
-        self.made[page] = fingerprint
-        if (self.before.get(page) == fingerprint
+        def fingerprint() -> str:
+            return hashlib.sha1(
+                f'{self.surroundings}\n{title}\n{shows()!r}'.encode()).hexdigest()
+
+        before = fingerprint()
+        if (self.before.get(page) == before
                 and Path(self.builder.get_outfilename(page)).is_file()):
+            self.made[page] = before
             return None  # written before, showing the same
         intro, sections = make()
+        self.made[page] = fingerprint()  # as made (a chart drawn now, say)
         # Sphinx's templates take the title as HTML (as render_partial gives it).
         return page, {'title': escape(title), 'body': self.html(title, intro, sections)}, \
             'page.html'

@@ -160,7 +160,7 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[Page]:
             continue
         made = pages.render(
             page, page_title(domain, name),
-            _shows(domain, builder.config, name, Path(builder.outdir, builder.imagedir)),
+            partial(_shows, domain, builder.config, name, Path(builder.outdir, builder.imagedir)),
             partial(_page_body, domain, builder, name, page),
         )
         if made is not None:
