@@ -101,10 +101,10 @@ class GeneratedPages:
             self.made[page] = before
             return None  # written before, showing the same
         intro, sections = make()
+        body = self.html(title, intro, sections)
         self.made[page] = fingerprint()  # as made (a chart drawn now, say)
         # Sphinx's templates take the title as HTML (as render_partial gives it).
-        return page, {'title': escape(title), 'body': self.html(title, intro, sections)}, \
-            'page.html'
+        return page, {'title': escape(title), 'body': body}, 'page.html'
 
     def html(self, title: str, intro: nodes.Element, sections: list[Section]) -> str:
         """The page's body: headings written here (escaped), the rest by Sphinx."""
