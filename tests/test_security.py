@@ -279,3 +279,42 @@ def test_unused_chart_files_are_removed(app, make_app, tmp_path) -> None:
     assert [n.rsplit('-', 1)[0] for n in incremental
             if n.startswith('kompass-')] == ['kompass-areas', 'kompass-profile', 'kompass-trend']
     assert len([n for n in incremental if n.startswith('kriterium-')]) == 4
+
+
+def test_a_good_example_target_is_read_without_backtracking() -> None:
+    from kompass.examples import explicit_target
+
+    assert explicit_target('Burlövs kommun <Burlöv#1.4>') == ('Burlövs kommun', 'Burlöv#1.4')
+    assert explicit_target('a <b> c <Lund>') == ('a <b> c', 'Lund')
+    assert explicit_target('Lund') == ('Lund', 'Lund')
+    assert explicit_target('<Lund>') == ('<Lund>', '<Lund>')  # no text: not a target
+    assert explicit_target('x <a>b>') == ('x <a>b>', 'x <a>b>')
+    # What took the old pattern quadratic time is read in one pass.
+    long = 'x' + ' ' * 100_000 + '<'
+    assert explicit_target(long) == (long, long)
+
+
+def test_criterion_pages_of_colliding_ids_are_numbered_once_each() -> None:
+    from kompass.catalogue import Area, Catalogue, Criterion
+    from kompass.criterionlinks import criterion_pages
+
+    # 800 distinct ids that all make the ASCII name "1-1".
+    criteria = tuple(Criterion('1' + '.' * k + '1', 'K', 1) for k in range(1, 801))
+    catalogue = Catalogue('k', 'K', '/k.yaml', (Area('1', 'A', 800, criteria),), 'd')
+    pages = criterion_pages({'k': catalogue})
+    assert len(set(pages.values())) == len(pages) == 800
+    assert pages[('k', '1.1')] == 'kriterier/k/1-1'
+    assert pages[('k', '1' + '.' * 800 + '1')] == 'kriterier/k/1-1-800'
+
+
+def test_an_unreadable_data_file_is_a_warning(make_app, rootdir, tmp_path) -> None:
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-compare', src)
+    data = src / 'reports/scores.csv'
+    data.unlink()
+    data.symlink_to('/proc/self/mem')
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'build', freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app)[0] == (
+        '{root}/reports/scores.csv:1: WARNING: cannot read the file: Input/output error '
+        '[kompass.data]')

@@ -7,6 +7,8 @@ import pytest
 from conftest import warnings_of
 
 PROBLEMS = [
+    '{root}/arkiv/ort-2025/index.md:3: WARNING: an evaluation belongs in a folder of its '
+    'own in reports/ (reports/<slug>/index.md); this one is not counted [kompass.folder]',
     '{root}/loose.md:3: WARNING: score outside an evaluation: no {evaluation} '
     "directive in this document's folder or the folders above it [kompass.orphan]",
     '{root}/loose.md:7: WARNING: area box outside an evaluation: no {evaluation} '
@@ -65,8 +67,16 @@ PROBLEMS = [
 ]
 
 CATALOGUE = [
+    '{root}/criteria/alias.yaml:5: WARNING: catalogue is not valid YAML: aliases (*name) '
+    'are not allowed; write each area and criterion out [kompass.catalogue]',
     "{root}/criteria/broken.yaml:6: WARNING: catalogue is not valid YAML: "
     "expected ',' or ']', but got ':' [kompass.catalogue]",
+    '{root}/criteria/odd.yaml:4: WARNING: area 1 max 200000 is more than 100000 '
+    '[kompass.catalogue]',
+    "{root}/criteria/odd.yaml:8: WARNING: a criterion of area 1 id '1.¹' must be ASCII "
+    'letters and digits, parts joined by ".", "-" or "_" (e.g. "1.1") [kompass.catalogue]',
+    "{root}/criteria/odd.yaml:9: WARNING: a criterion of area 1 id '1/../x' must be ASCII "
+    'letters and digits, parts joined by ".", "-" or "_" (e.g. "1.1") [kompass.catalogue]',
     "{root}/criteria/wrong.yaml:1: WARNING: catalogue id 'fel' differs from its "
     "file name 'wrong.yaml'; evaluations find it as 'wrong' [kompass.catalogue]",
     '{root}/criteria/wrong.yaml:4: WARNING: area 1 has max 100, but its criteria '

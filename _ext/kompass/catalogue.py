@@ -8,6 +8,7 @@ whatever was usable, so the reports that use it go on building.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ import yaml
 from .logs import Kind, Problem
 
 _LINE = '__line__'
+_ID = re.compile(r'[0-9A-Za-z]+(?:[._-][0-9A-Za-z]+)*')
+#: The largest maximum a catalogue may give (Kommunkompassen's is 800).
+_MAX_POINTS = 100_000
 _CATALOGUE_KEYS = frozenset({'id', 'title', 'areas', 'description'})
 _AREA_KEYS = frozenset({'id', 'title', 'short', 'aliases', 'max', 'criteria'})
 _CRITERION_KEYS = frozenset({'id', 'title', 'aliases', 'max'})
@@ -110,6 +114,16 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.duplicates: list[tuple[int, str]] = []
 
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # An alias repeats a part of the file any number of times: a few
+        # lines could make millions of criteria. A catalogue writes each out.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, 'aliases (*name) are not allowed; write each area and '
+                'criterion out', event.start_mark)
+        return super().compose_node(parent, index)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _value in node.value:
@@ -155,6 +169,16 @@ class _Checker:
                     f'expected one of: {", ".join(sorted(allowed))}',
                 )
 
+    def identifier(self, data: dict[str, Any], what: str) -> str | None:
+        """An id: ASCII letters and digits, parts joined by ``.``, ``-`` or ``_``
+        (it becomes part of links and file names)."""
+        found = self.text(data, 'id', what)
+        if found is not None and not _ID.fullmatch(found):
+            self.warn(data.get(_LINE, 1), f'{what} id {found!r} must be ASCII letters and '
+                      'digits, parts joined by ".", "-" or "_" (e.g. "1.1")')
+            return None
+        return found
+
     def text(self, data: dict[str, Any], key: str, what: str) -> str | None:
         value = data.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -188,6 +212,9 @@ class _Checker:
                 f'{what} max {value!r} is not a positive whole number',
             )
             return None
+        if value > _MAX_POINTS:
+            self.warn(data.get(_LINE, 1), f'{what} max {value} is more than {_MAX_POINTS}')
+            return None
         return value
 
 
@@ -195,7 +222,7 @@ def _criterion(check: _Checker, data: Any, area_id: str, line: int) -> Criterion
     if not isinstance(data, dict):
         check.warn(line, f'a criterion of area {area_id} is not a mapping')
         return None
-    cid = check.text(data, 'id', f'a criterion of area {area_id}')
+    cid = check.identifier(data, f'a criterion of area {area_id}')
     what = f'criterion {cid}' if cid else f'a criterion of area {area_id}'
     check.keys(data, _CRITERION_KEYS, what)
     title = check.text(data, 'title', what)
@@ -214,7 +241,7 @@ def _area(check: _Checker, data: Any, line: int) -> Area | None:
     if not isinstance(data, dict):
         check.warn(line, 'an area is not a mapping')
         return None
-    aid = check.text(data, 'id', 'an area')
+    aid = check.identifier(data, 'an area')
     what = f'area {aid}' if aid else 'an area'
     check.keys(data, _AREA_KEYS, what)
     title = check.text(data, 'title', what)

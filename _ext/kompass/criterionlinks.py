@@ -32,10 +32,25 @@ def criterion_pages(catalogues: Mapping[str, Catalogue]) -> dict[tuple[str, str]
     """(catalogue id, criterion id) -> the docname of its generated page.
 
     Ids that make the same ASCII name (``1.1`` and ``1-1``) get a number each,
-    in catalogue order, so every criterion has a page of its own.
+    in catalogue order, so every criterion has a page of its own. Worked out
+    once per set of catalogue files (it is asked for every link).
     """
+    key = tuple(sorted((cid, cat.digest, cat.usable) for cid, cat in catalogues.items()))
+    cached = _PAGES.get(key)
+    if cached is None:
+        cached = _PAGES[key] = _criterion_pages(catalogues)
+        while len(_PAGES) > 8:
+            _PAGES.pop(next(iter(_PAGES)))
+    return cached
+
+
+_PAGES: dict[tuple[tuple[str, str, bool], ...], dict[tuple[str, str], str]] = {}
+
+
+def _criterion_pages(catalogues: Mapping[str, Catalogue]) -> dict[tuple[str, str], str]:
     pages: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
+    tried: dict[str, int] = {}  # base -> the last number tried (no quadratic probing)
     for cid in sorted(catalogues):
         catalogue = catalogues[cid]
         if not catalogue.usable:
@@ -46,10 +61,11 @@ def criterion_pages(catalogues: Mapping[str, Catalogue]) -> dict[tuple[str, str]
                 if (cid, crit.id) in pages:
                     continue  # an id given twice (warned); its first counts
                 base = f'{folder}/{ascii_name(crit.id) or "kriterium"}'
-                page, n = base, 1
+                page, n = base, tried.get(base, 1)
                 while page in taken:
                     n += 1
                     page = f'{base}-{n}'
+                tried[base] = n
                 taken.add(page)
                 pages[(cid, crit.id)] = page
     return pages

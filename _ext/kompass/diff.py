@@ -137,7 +137,8 @@ def _examples(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
 
 
 def _criterion_key(cid: str) -> list[Any]:
-    return [(0, int(p), '') if p.isdigit() else (1, 0, p) for p in cid.split('.')]
+    return [(0, int(p), '') if p.isascii() and p.isdigit() else (1, 0, p)
+            for p in cid.split('.')]
 
 
 def compare(base: dict[str, Any], head: dict[str, Any], base_warnings: list[str],

@@ -8,6 +8,7 @@ where a computed view goes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -50,7 +51,7 @@ def repeated_options(block_text: str) -> list[str]:
             if match is None:
                 break
             names.append(match.group(1))
-    return sorted({n for n in names if names.count(n) > 1})
+    return sorted(name for name, count in Counter(names).items() if count > 1)
 
 
 class _KompassDirective(SphinxDirective):

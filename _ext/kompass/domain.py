@@ -294,7 +294,7 @@ class KompassDomain(Domain):
         outcome = compute(
             self.evaluations(), self.scores(), self.areas(), inputs.catalogues,
             other_slugs=[row.slug for row in data.rows], where=where,
-            slug_base=inputs.slug_base,
+            slug_base=inputs.slug_base, reports_dir=env.config.kompass_reports_dir,
         )
         problems = [*inputs.problems, *data.problems, *inputs.published_problems]
         problems.extend(self._records('problems', logs.Problem))

@@ -24,8 +24,19 @@ from .register import unknown_message
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-_EXPLICIT = re.compile(r'^(?P<text>.+?)\s*<(?P<target>[^<>]+)>$', re.S)
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9"”])')
+
+
+def explicit_target(source: str) -> tuple[str, str]:
+    """``Burlövs kommun <Burlöv#1.4>`` -> (``Burlövs kommun``, ``Burlöv#1.4``);
+    text without a target is its own target. Linear (no backtracking regex)."""
+    if source.endswith('>'):
+        start = source.rfind('<')
+        target = source[start + 1:-1]
+        text = source[:start].rstrip()
+        if start > 0 and text and target and '<' not in target and '>' not in target:
+            return text, target
+    return source, source
 
 
 class good_example(nodes.inline):  # noqa: N801
@@ -37,10 +48,7 @@ class GoodExampleRole(SphinxRole):
     """``{good-example}`Text <Name#criterion>``."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        match = _EXPLICIT.match(self.text)
-        text, target = (
-            (match['text'], match['target']) if match else (self.text, self.text)
-        )
+        text, target = explicit_target(self.text)
         name, _, criterion = target.partition('#')
         node = good_example(self.rawtext, text, classes=['kompass-good-example'])
         node['municipality'] = name.strip()

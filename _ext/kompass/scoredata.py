@@ -176,7 +176,12 @@ def _read_rows(
 ) -> tuple[Iterator[_Row], str]:
     """The rows of a CSV file, each with its line; the file's digest."""
     where = str(path)
-    raw_bytes = path.read_bytes()
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Kind.DATA, f'cannot read the file: {exc.strerror or exc}',
+                                f'{where}:1'))
+        return iter(()), ''
     digest = hashlib.sha1(raw_bytes).hexdigest()
     try:
         text = raw_bytes.decode('utf-8-sig')

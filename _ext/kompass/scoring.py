@@ -120,6 +120,7 @@ def _pick_evaluations(
     problems: list[Problem],
     where: Describe,
     slug_base: SlugBase,
+    reports_dir: str,
 ) -> tuple[dict[str, _Chosen], set[str]]:
     """One evaluation per folder and per slug; the rest are warned about.
 
@@ -139,6 +140,17 @@ def _pick_evaluations(
     by_slug: dict[str, EvaluationRecord] = {}
     ignored: set[str] = set()
     for rec in sorted(expected, key=order):
+        if posixpath.dirname(rec.folder) != reports_dir:
+            # FORMAT.md: an evaluation is a folder reports/<slug>/; elsewhere it
+            # would escape the rules for reports (and get no PDF).
+            problems.append(Problem(
+                Kind.FOLDER,
+                f'an evaluation belongs in a folder of its own in {reports_dir}/ '
+                f'({reports_dir}/<slug>/index.md); this one is not counted',
+                _loc(rec),
+            ))
+            ignored.add(rec.folder)
+            continue
         first = by_folder.get(rec.folder)
         if first is not None:
             problems.append(Problem(
@@ -296,6 +308,7 @@ def compute(
     other_slugs: Iterable[str] = (),
     where: Describe = _plain,
     slug_base: SlugBase = ascii_name,
+    reports_dir: str = 'reports',
 ) -> Outcome:
     """Check every evaluation and compute its area and total scores.
 
@@ -304,7 +317,8 @@ def compute(
     *slug_base* gives a municipality's name in slugs (the register's).
     """
     problems: list[Problem] = []
-    chosen, ignored = _pick_evaluations(list(evaluations), problems, where, slug_base)
+    chosen, ignored = _pick_evaluations(list(evaluations), problems, where, slug_base,
+                                        reports_dir.strip('/'))
 
     # Give every score and box to the evaluation of its nearest folder.
     scores_of = _by_folder(scores, chosen, ignored, 'score', problems)
