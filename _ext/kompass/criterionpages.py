@@ -260,11 +260,16 @@ def _shows(domain: KompassDomain, builder: StandaloneHTMLBuilder, catalogue: Cat
     """Everything a criterion's page shows (see ``GeneratedPages.render``): each
     evaluation of the catalogue at this criterion's levels, the reports' scores
     and motivations, the good examples, and where municipality pages are."""
-    evaluations = [
-        (s.slug, s.label, s.municipality, s.final, s.sort_date, s.docname, s.source,
-         s.points.get(crit.id), s.areas.get(area.id), s.total)
-        for s in domain.summaries.values() if s.criteria == catalogue.id
-    ]
+    evaluations = []
+    for s in domain.summaries.values():
+        if s.criteria != catalogue.id:
+            continue
+        # Only the level the page shows the evaluation at: its points, else its
+        # area score, else its total (so a score elsewhere leaves the page be).
+        shown = (s.points.get(crit.id), None, None) if crit.id in s.points else (
+            (None, s.areas.get(area.id), None) if area.id in s.areas else (None, None, s.total))
+        evaluations.append((s.slug, s.label, s.municipality, s.final, s.sort_date, s.docname,
+                            s.source, shown))
     scores = []
     for result in domain.derived.reports.values():
         score = result.points.get(crit.id) if result.catalogue == catalogue.id else None
