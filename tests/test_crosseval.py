@@ -119,7 +119,7 @@ def test_criterion_page_shows_every_evaluation_and_the_distribution(app) -> None
     assert 'Nästa stycke' not in page and 'En andra stycke' not in page
     # The chart: drawn, every evaluation in its text alternative.
     image = re.search(r'<img alt="([^"]+)" class="kompass-chart" '
-                      r'src="../../_images/(kriterium-\w+\.svg)" />', page)
+                      r'src="../../_images/(kompass-distribution-\w+\.svg)" />', page)
     assert image is not None
     assert (Path(app.outdir) / '_images' / image.group(2)).is_file()
     assert image.group(1) == ('1.1 Strategi: Ort 2024 15; Sjö 2023 12; Ort 2022 10; By 2023 '
@@ -375,7 +375,7 @@ def test_parallel_build_gives_the_serial_pages(app, make_app, tmp_path) -> None:
 
 
 def _charts(app) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted(p.name for p in (Path(app.outdir) / '_images').glob('kriterium-*.svg'))
+    return sorted(p.name for p in (Path(app.outdir) / '_images').glob('kompass-distribution-*.svg'))
 
 
 @pytest.mark.sphinx('html', testroot='crosseval', freshenv=True,
@@ -506,12 +506,16 @@ def test_problems_of_the_new_pages_warn_exactly(app, make_app) -> None:
 def test_a_chart_that_cannot_be_drawn_warns_and_keeps_its_numbers(
     make_app, rootdir, tmp_path, monkeypatch
 ) -> None:
-    from kompass import criterionpages
+    from kompass import charts
 
-    def broken(*args: object) -> str:
-        raise RuntimeError('no fonts')
+    real = charts.draw
 
-    monkeypatch.setattr(criterionpages, 'ensure_file', broken)
+    def broken(spec: dict, fmt: str) -> bytes:
+        if spec['kind'] == 'distribution':
+            raise RuntimeError('no fonts')
+        return real(spec, fmt)
+
+    monkeypatch.setattr(charts, 'draw', broken)
     # A build folder of its own: no chart may be there from another test.
     app = make_app('html', srcdir=rootdir / 'test-crosseval', builddir=tmp_path,
                    freshenv=True)

@@ -24,12 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import charts
+from .criterionpages import charts_in_use as criterion_charts
 from .domain import KompassDomain, get_domain
 from .pages import municipality_chart
 from .siteviews import PAGE_BUILDERS
 from .views import chart_of
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
@@ -40,8 +43,10 @@ if TYPE_CHECKING:
 _FORMATS = {'html': 'svg', 'latex': 'pdf'}
 
 
-def charts_in_use(domain: KompassDomain, config: Config, pages: bool) -> list[Spec]:
-    """Every chart the documents show (and the municipality pages, if *pages*)."""
+def charts_in_use(domain: KompassDomain, config: Config, pages: bool,
+                  documents: Set[str] = frozenset()) -> list[Spec]:
+    """Every chart the documents show (and the generated pages', if *pages*;
+    *documents* are the project's, which a generated page never replaces)."""
     specs: list[Spec] = []
     for record in domain.charts():
         which = record.criteria if record.kind == 'totals' else record.evaluation
@@ -53,6 +58,7 @@ def charts_in_use(domain: KompassDomain, config: Config, pages: bool) -> list[Sp
             chart = municipality_chart(domain, config, name)
             if chart is not None:
                 specs.append(chart.spec)
+        specs.extend(criterion_charts(domain, config, documents))
     return specs
 
 
@@ -76,7 +82,8 @@ def remove_unused_charts(app: Sphinx, exception: Exception | None) -> None:
     folder = _folder(builder)
     if not folder.is_dir():
         return
-    in_use = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS)
+    in_use = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS,
+                           app.env.found_docs)
     remove_unused(folder, fmt, in_use)
 
 
@@ -94,7 +101,8 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     if fmt is None or not builder.supported_image_types:
         return
     folder = _folder(builder)
-    specs = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS)
+    specs = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS,
+                          app.env.found_docs)
     missing = {folder / charts.file_name(spec, fmt): spec for spec in specs}
     missing = {path: spec for path, spec in missing.items() if not path.is_file()}
     if len(missing) < 2 or 'fork' not in multiprocessing.get_all_start_methods():

@@ -246,6 +246,44 @@ def _draw_totals(fig: Any, spec: Spec) -> None:
     ax.spines[['top', 'right']].set_visible(False)
 
 
+def _draw_distribution(fig: Any, spec: Spec) -> None:
+    """A criterion's points: each evaluation a dot (equal points stacked), the
+    quartiles as a band, the median and the maximum as lines."""
+    from collections import Counter
+
+    from matplotlib.ticker import MaxNLocator
+
+    maximum = spec['max']
+    values = [p['value'] for p in spec['points']]
+    seen: Counter[int] = Counter()
+    heights = []
+    for value in values:
+        heights.append(seen[value])
+        seen[value] += 1
+    stack = max(heights, default=0)
+    height = 3.2 + 0.14 * stack
+    fig.set_size_inches(_WIDTH, height)
+    fig.text(0.02, 1 - 0.3 / height, spec['title'], fontsize=_TEXT + 1, weight='bold',
+             va='center', ha='left')
+    ax = fig.add_axes((0.04, 1.25 / height, 0.92, (height - 1.95) / height))
+    ax.axvspan(spec['q1'], spec['q3'], color='#dbe5ef', zorder=0,
+               label=_('Kvartiler (mittersta hälften)'))
+    ax.axvline(spec['median'], color=COLOURS[5], linewidth=2, zorder=1, label=_('Median'))
+    ax.axvline(maximum, color='#333333', linestyle='--', linewidth=1, zorder=1,
+               label=_('Högst möjliga (%s)') % maximum)
+    ax.scatter(values, heights, s=70, color=COLOURS[0], edgecolor='#ffffff', linewidth=0.8,
+               zorder=3, label=_('En utvärdering'))
+    ax.set_xlim(-maximum * 0.03, maximum * 1.05)
+    ax.set_ylim(-0.8, stack + 0.8)
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.tick_params(axis='x', labelsize=_SMALL)
+    ax.set_xlabel(_('Poäng'), fontsize=_SMALL)
+    ax.spines[['top', 'right', 'left']].set_visible(False)
+    fig.legend(fontsize=_SMALL, loc='lower center', ncol=2, frameon=False,
+               bbox_to_anchor=(0.5, 0.02))
+
+
 #: The PDF's sans-serif (its headings): TeX Gyre Heros, from the TeX install.
 _PDF_FONTS = ('texgyreheros-regular.otf', 'texgyreheros-bold.otf')
 
@@ -295,6 +333,8 @@ def draw(spec: Spec, fmt: str) -> bytes:
             _draw_trend(fig, spec)
         elif spec['kind'] == 'totals':
             _draw_totals(fig, spec)
+        elif spec['kind'] == 'distribution':
+            _draw_distribution(fig, spec)
         else:
             _draw_bars(fig, spec)
         metadata: dict[str, Any] = (

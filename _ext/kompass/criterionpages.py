@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from . import logs
+from . import charts, logs
 from .calibration import Calibration, CriterionFigures, decimal, percent
 from .calibrationview import calibration_of
-from .criterionchart import alt_text, distribution_spec, ensure_file, file_name, remove_unused
+from .criterionchart import alt_text, distribution_spec
 from .criterionlinks import FOLDER, criterion_pages
 from .domain import KompassDomain, get_domain
 from .generated import GeneratedPages, Page, Section
@@ -36,8 +36,11 @@ from .tables import build_table
 from .views import reference
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
 
     from .catalogue import Area, Catalogue, Criterion
     from .comparison import Summary
@@ -120,7 +123,7 @@ def _chart(builder: StandaloneHTMLBuilder, page: str, spec: Spec,
            catalogue: Catalogue) -> nodes.Node | None:
     folder = Path(builder.outdir, builder.imagedir)
     try:
-        name = ensure_file(spec, folder, 'svg')
+        name, _drawn = charts.ensure_file(spec, folder, 'svg')
     except Exception as exc:  # noqa: BLE001 - any drawing failure is a warning
         logs.emit(logs.Problem(
             logs.Kind.CHART,
@@ -283,7 +286,7 @@ def _shows(domain: KompassDomain, builder: StandaloneHTMLBuilder, catalogue: Cat
     spec = None if figures is None else distribution_spec(
         figures, domain.summaries, builder.config.language or '')
     drawn = spec is not None and Path(builder.outdir, builder.imagedir,
-                                      file_name(spec, 'svg')).is_file()
+                                      charts.file_name(spec, 'svg')).is_file()
     return (catalogue.digest, sorted(evaluations), sorted(scores), examples,
             municipality_pages, calibration.small_sample, drawn)
 
@@ -312,31 +315,21 @@ def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
     pages.finish()
 
 
-def charts_in_use(domain: KompassDomain, app: Sphinx) -> list[Spec]:
-    """The distribution charts the criterion pages show."""
-    calibration = calibration_of(domain, app.config)
+def charts_in_use(domain: KompassDomain, config: Config, documents: Set[str]) -> list[Spec]:
+    """The distribution charts the criterion pages show (not those of pages
+    a hand-written document stands in for)."""
+    calibration = calibration_of(domain, config)
     specs = []
     for page, catalogue, _area, crit in criteria_in_order(domain):
         figures = calibration.criterion(catalogue.id, crit.id)
-        if page in app.env.found_docs or figures is None:
+        if page in documents or figures is None:
             continue
-        spec = distribution_spec(figures, domain.summaries, app.config.language or '')
+        spec = distribution_spec(figures, domain.summaries, config.language or '')
         if spec is not None:
             specs.append(spec)
     return specs
 
 
-def remove_unused_charts(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: remove the distribution charts no page shows any more."""
-    builder = app.builder
-    if exception is not None or builder.name not in PAGE_BUILDERS:
-        return
-    folder = Path(builder.outdir, builder.imagedir)  # type: ignore[attr-defined]
-    if folder.is_dir():
-        remove_unused(folder, 'svg', charts_in_use(get_domain(app.env), app))
-
-
 def setup_criterion_pages(app: Sphinx) -> None:
     """Generate the criterion pages in HTML builds."""
     app.connect('html-collect-pages', collect_criterion_pages)
-    app.connect('build-finished', remove_unused_charts)

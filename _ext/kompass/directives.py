@@ -20,7 +20,7 @@ from . import values
 from .domain import get_domain
 from .logs import Kind, Problem
 from .records import AreaRecord, ChartRecord, EvaluationRecord, ScoreRecord, ViewRecord
-from .rewrites import CHART_SCOPE, EVALUATION_SCOPE, SITE_SCOPE
+from .rewrites import AREA_SCOPE, CHART_SCOPE, EVALUATION_SCOPE, SITE_SCOPE
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -192,7 +192,7 @@ class AreaDirective(_KompassDirective):
         stated = self.whole_number('stated', f'area {area}')
         domain = get_domain(self.env)
         domain.add_area(AreaRecord(self.env.docname, self.lineno, area, stated))
-        domain.note_aggregate(self.env.docname, EVALUATION_SCOPE, self.lineno)
+        domain.note_aggregate(self.env.docname, AREA_SCOPE + area, self.lineno)
         return [self.placeholder(kn.area_box, area=area)]
 
 

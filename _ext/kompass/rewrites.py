@@ -16,7 +16,7 @@ from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from .comparelinks import shown_link
-from .views import chart_of
+from .views import box_title, chart_of
 
 if TYPE_CHECKING:
     from sphinx.config import Config
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .domain import KompassDomain
 
 #: The scopes a page's views depend on (``domain.note_aggregate``).
-EVALUATION_SCOPE = 'evaluation'  # its own evaluation (header, boxes, overview)
+EVALUATION_SCOPE = 'evaluation'  # its own evaluation (header, overview)
+AREA_SCOPE = 'area:'  # + an area id: that area's box of its own evaluation
 CHART_SCOPE = 'chart'  # charts: what they show is in their specs
 SITE_SCOPE = 'site'  # every evaluation (indexes, catalogue, good examples)
 
@@ -70,12 +71,30 @@ def view_fingerprints(domain: KompassDomain, config: Config) -> dict[str, str]:
                               previous.label if previous else None,
                               previous.total if previous else None,
                               shown_link(domain, derived.summaries.get(result.slug))))
+        boxes = sorted(s for s in scopes if s.startswith(AREA_SCOPE))
+        if boxes:
+            parts.append(_boxes(domain, docname, [s.removeprefix(AREA_SCOPE) for s in boxes]))
         if CHART_SCOPE in scopes:
             parts.append(charts.get(docname, []))
         if SITE_SCOPE in scopes:
             parts.append(site)
         out[docname] = _digest(parts)
     return out
+
+
+def _boxes(domain: KompassDomain, docname: str, areas: list[str]) -> object:
+    """What a page's area boxes show: each area's total and sub-area names."""
+    result = domain.result_for(docname)
+    catalogue = domain.catalogues.get(result.catalogue or '') if result else None
+    if result is None or catalogue is None:
+        return None
+    shown = []
+    for area_id in areas:
+        area = catalogue.area(area_id)
+        if area is not None:
+            shown.append((area_id, result.area_totals.get(area_id),
+                          [box_title(c, result) for c in area.criteria]))
+    return shown
 
 
 def changed_pages(before: dict[str, str], now: dict[str, str], existing: Set[str]) -> set[str]:

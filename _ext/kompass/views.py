@@ -154,7 +154,7 @@ def area_box(ctx: ViewContext) -> list[nodes.Node]:
     area = catalogue.area(ctx.node['area'])
     if area is None:
         return []  # unknown area, already warned about
-    titles = bullet_list([_box_title(crit, result) for crit in area.criteria])
+    titles = bullet_list([box_title(crit, result) for crit in area.criteria])
     score = nodes.strong('', str(result.area_totals.get(area.id, 0)))
     return [build_table(
         [80, 20],
@@ -165,7 +165,7 @@ def area_box(ctx: ViewContext) -> list[nodes.Node]:
     )]
 
 
-def _box_title(criterion: Criterion, result: EvaluationResult) -> str:
+def box_title(criterion: Criterion, result: EvaluationResult) -> str:
     """The sub-area as the report names it: the heading its score stands under,
     when that heading is the criterion's title or one of its aliases (so the
     box and the heading below say the same); else the catalogue's title."""
