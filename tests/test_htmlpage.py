@@ -99,6 +99,29 @@ def test_the_html_build_offers_the_score_export(app, make_app, tmp_path) -> None
     assert b'ort-2024' in (Path(app.outdir) / 'data/scores.csv').read_bytes()
 
 
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True, copy_test_root=True)
+def test_the_score_export_follows_incremental_builds(app, make_app) -> None:
+    src = Path(app.srcdir)
+    app.build(force_all=True)
+    csv = Path(app.outdir) / 'data/scores.csv'
+    first = csv.stat().st_mtime_ns
+    untouched = next_app(make_app, app, 'html', srcdir=src, freshenv=False)
+    untouched.build()
+    assert csv.stat().st_mtime_ns == first  # nothing changed: not written again
+    area = src / 'reports/ort-2024/omrade-1.md'
+    area.write_text(_text(area).replace(':points: 11', ':points: 12'), encoding='utf8')
+    changed = next_app(make_app, untouched, 'html', srcdir=src, freshenv=False)
+    changed.build()
+    json_text = _text(Path(app.outdir) / 'data/scores.json')
+    assert '"points": 12' in json_text and '"points": 11' not in json_text
+    before = json_text
+    # A setting the export uses (the calibration's small sample) counts too.
+    setting = next_app(make_app, changed, 'html', srcdir=src, freshenv=False,
+                       confoverrides={'kompass_small_sample': 7})
+    setting.build()
+    assert _text(Path(app.outdir) / 'data/scores.json') != before
+
+
 @pytest.mark.parametrize('builder', ['singlehtml', 'epub'])
 def test_other_html_builders_get_no_bar_and_no_data(builder, make_app, rootdir,
                                                     tmp_path) -> None:

@@ -48,7 +48,7 @@ from .scoring import EvaluationResult, compute, find_folder, orphan
 from .values import ascii_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Set
+    from collections.abc import Callable, Iterator, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -160,6 +160,17 @@ class KompassDomain(Domain):
         'inputs': EMPTY_INPUTS,
         'derived': Derived(),
     }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
+        """*compute*'s value, once per build (forgotten when the derived data
+        is made again): for what many pages ask for, such as the PDFs' names."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast('_T', self._memo[key])
 
     # --- typed accessors ---------------------------------------------------
     @property
@@ -310,6 +321,7 @@ class KompassDomain(Domain):
         logs.emit_all(problems)
 
         before = self.derived
+        self._memo.clear()
         fingerprints = {
             folder: result.fingerprint(inputs.catalogues.get(result.catalogue or ''))
             for folder, result in outcome.results.items()

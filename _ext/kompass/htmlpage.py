@@ -15,6 +15,7 @@ PDFs are made by ``make latexpdf``; ``make site`` copies them into
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -24,7 +25,8 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
-from .domain import get_domain
+from .calibrationview import small_sample
+from .domain import PER_DOC, get_domain
 from .export import export_data, to_csv, to_json
 from .latex import evaluation_documents
 
@@ -84,9 +86,12 @@ def _pdf_name(env: BuildEnvironment, startdoc: str) -> str | None:
         if entry[0] == startdoc and str(entry[1]).endswith('.tex'):
             return str(entry[1]).removesuffix('.tex') + '.pdf'
     if env.config.kompass_pdf_per_evaluation:
-        for document in evaluation_documents(get_domain(env), env.config):
-            if document.result.record.docname == startdoc:
-                return document.target.removesuffix('.tex') + '.pdf'
+        domain = get_domain(env)
+        pdfs = domain.memo('pdfs', lambda: {
+            d.result.record.docname: d.target.removesuffix('.tex') + '.pdf'
+            for d in evaluation_documents(domain, env.config)
+        })
+        return pdfs.get(startdoc)
     return None
 
 
@@ -191,13 +196,31 @@ def write_data(app: Sphinx, exception: BaseException | None) -> None:
     from . import __version__
 
     domain: KompassDomain = get_domain(app.env)
-    data = export_data(domain, Path(app.srcdir), app.env.doc2path, __version__)
     folder = Path(app.outdir, DATA_DIR)
+    # What the export is made from: every record (with its file and line),
+    # the data files, and where the sources are. Unchanged, the files written
+    # last time stand.
+    inputs = domain.inputs
+    small = small_sample(app.config)
+    source = hashlib.sha1(repr((
+        [sorted(domain.data[key].items()) for key in PER_DOC if key != 'problems'],
+        sorted((cid, cat.digest) for cid, cat in inputs.catalogues.items()),
+        inputs.score_data.digest, inputs.score_data_path, inputs.published,
+        inputs.register, str(app.srcdir), app.config.source_suffix,
+        small, __version__,
+    )).encode('utf-8')).hexdigest()
+    stamp = folder / '.kompass-data'
+    names = ('scores.json', 'scores.csv')
+    if (stamp.is_file() and stamp.read_text(encoding='utf-8') == source
+            and all((folder / name).is_file() for name in names)):
+        return
+    data = export_data(domain, Path(app.srcdir), app.env.doc2path, __version__, small)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in (('scores.json', to_json(data)), ('scores.csv', to_csv(data, domain))):
         path = folder / name
         if not path.is_file() or path.read_text(encoding='utf-8') != text:
             path.write_text(text, encoding='utf-8')
+    stamp.write_text(source, encoding='utf-8')
 
 
 def setup_htmlpage(app: Sphinx) -> None:
