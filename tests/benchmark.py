@@ -572,7 +572,8 @@ def main(argv: list[str] | None = None) -> None:
         finish(result, args)
         return
     tmp = Path(tempfile.mkdtemp(prefix='kompass-bench-'))
-    signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:  # as nohup: ignored stays
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         start = time.perf_counter()
         bench = Bench(tmp, args.evaluations, args.seed, args.out / 'logs',
