@@ -140,6 +140,7 @@ def _unpublished_links(
     (so the address reaches no link, text or tooltip), with a warning at it."""
     problems: list[Problem] = []
     dropped = []
+    spans = _EntrySpans(text)
     for key, entry in entries.items():
         for field, value in list(entry.fields.items()):
             uris = [value] if field.lower() == 'url' else _LINK_IN_TEXT.findall(value)
@@ -149,14 +150,36 @@ def _unpublished_links(
             dropped.append((key.lower(), field.lower()))
             message = (f'{key}: {field} {shown(bad)} is not a link that is published (only '
                        'http, https and mailto are); the field is left out')
-            problems.append((Kind.LINK, message, _field_line(text, lines, key, field)))
+            problems.append((Kind.LINK, message, _field_line(text, lines, spans, key, field)))
     return problems, dropped
 
 
-def _field_line(text: str, lines: _Lines, key: str, field: str) -> int:
-    """The line of *field* in the entry *key* (the entry's line if not found)."""
-    start = next((m.start() for m in _ENTRY.finditer(text) if m[2].lower() == key.lower()), 0)
-    found = re.compile(rf'\b{re.escape(field)}\s*=', re.I).search(text, start)
+class _EntrySpans:
+    """Where each entry of a .bib text starts and ends, from one scan."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.first: dict[str, int] = {}
+        for match in _ENTRY.finditer(text):
+            self.starts.append(match.start())
+            self.first.setdefault(match[2].lower(), match.start())
+        self.size = len(text)
+
+    def span(self, key: str) -> tuple[int, int]:
+        """The first entry *key*'s text: up to the next entry (or the end)."""
+        start = self.first.get(key.lower(), 0)
+        after = bisect.bisect_right(self.starts, start)
+        return start, self.starts[after] if after < len(self.starts) else self.size
+
+
+def _field_line(text: str, lines: _Lines, spans: _EntrySpans, key: str, field: str) -> int:
+    """The line of *field* in the entry *key* (the entry's line if not found).
+
+    Looked for in that entry's text only: a file with many dropped fields is
+    read once, not once per field.
+    """
+    start, end = spans.span(key)
+    found = re.compile(rf'\b{re.escape(field)}\s*=', re.I).search(text, start, end)
     return lines.at(found.start() if found else start)
 
 
