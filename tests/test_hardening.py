@@ -4,7 +4,82 @@ takes the place of what the build makes, and no input takes the build hours.
 
 from __future__ import annotations
 
+import ast
+import re
+import shutil
 import time
+from pathlib import Path
+
+from conftest import warnings_of
+
+ODD_DOC = 'k}^^5cinput{^^2fetc^^2fhostname}^^5cdef^^5cx{'
+
+
+def test_filters_may_search_for_plain_text_only() -> None:
+    from kompass.bibtex import _plain_matches
+
+    for ok in ('cited', 'cited and key % "^karlskrona-"', 'key % "a-2" or type == "misc"',
+               'key % "^a$"', 'True'):
+        assert _plain_matches(ast.parse(ok)), ok
+    for bad in ('key % "^(a|a)*$"', 'key % "a.*"', 'key % author', 'cited and (key % "[a]")',
+                'key % ("a" + "b")', 'not key % "x+"'):
+        assert not _plain_matches(ast.parse(bad)), bad
+
+def test_latex_keys_are_letters_digits_and_separators() -> None:
+    from kompass.bibtex import latex_key
+
+    assert latex_key('reports/aby-2024/index:id3') == 'reports/aby-2024/index:id3'
+    odd = [ODD_DOC + ':id1', 'a}b:id1', 'a.7d.b:id1', 'a_b:id1', 'ä:id1', 'a.b:id1']
+    keys = [latex_key(text) for text in odd]
+    assert all(re.fullmatch(r'[A-Za-z0-9/:.-]+', key) for key in keys), keys
+    assert len(set(keys)) == len(keys)  # two texts, two keys
+    assert latex_key('a}b') == 'a.7d.b'
+
+def test_citation_links_and_entries_share_escaped_keys(make_app, rootdir, tmp_path) -> None:
+    """A page whose name is LaTeX, citing: sphinxcontrib-bibtex's links and the
+    entries here carry the same key, in which nothing is LaTeX."""
+    src = tmp_path / 'src'
+    src.mkdir()
+    (src / 'conf.py').write_text(
+        "extensions = ['kompass', 'sphinxcontrib.bibtex']\nlanguage = 'sv'\n"
+        "exclude_patterns = ['_build']\nkompass_check_municipalities = False\n"
+        "bibtex_bibfiles = ['kallor.bib']\nbibtex_default_style = 'plain'\n"
+        "bibtex_reference_style = 'label'\n", encoding='utf8')
+    (src / 'kallor.bib').write_text('@misc{k-plan,\n  title = {Plan K},\n}\n', encoding='utf8')
+    page = 'käll{o}r_1'
+    (src / 'index.md').write_text(f'# Plats\n\n```{{toctree}}\n{page}\n```\n', encoding='utf8')
+    (src / f'{page}.md').write_text('# Källor\n\nSe {cite:p}`k-plan`.\n\n```{bibliography}\n```\n',
+                                    encoding='utf8')
+    app = make_app('latex', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app) == []
+    tex = (Path(app.outdir) / 'projectnamenotset.tex').read_text(encoding='utf8')
+    entries = re.findall(r'\\bibitem\[1\]\{([^}]*)\}', tex)
+    assert len(entries) == 1 and re.fullmatch(r'k\.e4\.ll\.7b\.o\.7d\.r\.5f\.1:id\d+', entries[0])
+    assert re.findall(r'\\hyperlink\{cite\.([^}]*)\}', tex) == entries
+
+
+def test_a_report_filter_cannot_backtrack_for_hours(make_app, rootdir, tmp_path) -> None:
+    """``%`` is a regular expression search: ``(a|a)*$`` takes twice as long
+    for each ``a`` of a key ending in ``!`` (40 of them: hours). In a report
+    only plain text may follow it."""
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-bibtex', src)
+    index = src / 'reports/aby-2024/index.md'
+    index.write_text(index.read_text(encoding='utf8').replace('"^a-"', '"^(a|a)*$"'),
+                     encoding='utf8')
+    with (src / 'reports/aby-2024/kallor.bib').open('a', encoding='utf8') as bib:
+        bib.write('\n@misc{aaaaaaaaaaaaaaaaaaaaaa!,\n  title = {Obetitlad},\n}\n')
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
+    app.build(force_all=True)
+    assert warnings_of(app) == [
+        "{root}/reports/aby-2024/index.md:20: WARNING: a report's bibliography :filter: may use "
+        "'%' only with plain text (letters, digits, '-', '_' and ':', perhaps between '^' and "
+        "'$'), not a regular expression; the filter is ignored and the list shows what the "
+        'report cites [kompass.bib]',
+    ]
+    page = (Path(app.outdir) / 'reports/aby-2024/index.html').read_text(encoding='utf8')
+    assert 'Program a.' in page and 'Styrmodell a.' in page and 'Obetitlad' not in page
 
 
 def test_dropped_bib_links_are_located_in_one_pass() -> None:
