@@ -10,9 +10,41 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import warnings_of
 
 ODD_DOC = 'k}^^5cinput{^^2fetc^^2fhostname}^^5cdef^^5cx{'
+
+
+@pytest.mark.parametrize('name', ['a*b.md', 'a?b.md', 'a[b].md', 'x]y.md', 'a\\b.md',
+                                  'a**/b.md', 'a[!b].md', 'a\nb.md', 'a\u0308.md'])
+def test_an_exclude_pattern_matches_its_file_alone(name: str) -> None:
+    import unicodedata
+
+    from sphinx.util.matching import Matcher
+
+    from kompass.reportfiles import exclude_pattern
+
+    path = f'reports/ort-2024/{name}'
+    matcher = Matcher([exclude_pattern(path)])
+    assert matcher(unicodedata.normalize('NFC', path))  # Sphinx matches NFC names
+    for other in ('reports/ort-2024/ab.md', 'reports/ort-2024/axb.md', 'reports/ort-2024/b.md',
+                  'reports/ort-2024/a/b.md', 'reports/ort-2024/index.md'):
+        assert not matcher(other), (name, other)
+
+
+def test_names_are_judged_one_by_one() -> None:
+    from kompass.reportfiles import NameProblem, name_problem
+
+    for name in ('index.md', 'omrade-1.md', 'kallor.bib', 'Bild_2.PNG', 'ort-2024'):
+        assert name_problem(name, is_file=True) is None, name
+    assert name_problem('.git', is_file=False) is NameProblem.HIDDEN
+    for name in ('-rf.md', '_x.md', 'a b.md', 'å.md', 'a;b', 'a$b', "a'b", 'a{b}.md', ''):
+        assert name_problem(name, is_file=True) is NameProblem.UNSAFE, name
+    assert name_problem('Kompass-areas-1.svg', is_file=True) is NameProblem.RESERVED
+    assert name_problem('kriterium-1.png', is_file=True) is NameProblem.RESERVED
+    assert name_problem('kompass-mapp', is_file=False) is None  # no chart is a folder
 
 
 def test_filters_may_search_for_plain_text_only() -> None:

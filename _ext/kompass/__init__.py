@@ -27,6 +27,7 @@ from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
 from .render import setup_render
+from .reportfiles import setup_report_files
 from .sanitize import setup_sanitize
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_bibtex_fix(app)
     setup_chartfiles(app)
     setup_sanitize(app)
+    setup_report_files(app)
     setup_motivations(app)
     setup_criterion_pages(app)
     setup_changes(app)

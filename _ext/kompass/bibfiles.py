@@ -6,18 +6,21 @@ file is read on its own first, and every problem is a warning at its file and
 line: a broken entry, a key defined twice (in one file, or in two reports'
 files: a key names one document in the whole repository), a ``url`` that is
 not http(s) or mailto (the field is dropped). sphinxcontrib-bibtex then reads
-past the broken entries, without the files that cannot be read at all.
+past the broken entries, without the files that cannot be read at all, and
+without a report's files that :mod:`.reportfiles` refuses (a symbolic link,
+whose target is never opened nor named, or an unsafe name).
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .logs import WARNING_TYPE, Kind, logger
-from .sanitize import shown, unpublished_link
+from .sanitize import confinement, shown, unpublished_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -194,6 +197,8 @@ def check_bibfiles(app: Sphinx) -> None:
     readable = []
     dropped: list[tuple[Path, str, str]] = []
     for name in configured:
+        if _refused(app, name):
+            continue  # kompass.file told where it is, without following it
         path = (Path(app.confdir) / name).resolve()
         if not path.is_file():
             readable.append(name)  # sphinxcontrib-bibtex warns about a missing file
@@ -228,6 +233,17 @@ def check_bibfiles(app: Sphinx) -> None:
     _READING[id(app)] = _Reading(capture, configured, dropped)
     if readable != configured:
         app.config.bibtex_bibfiles = readable
+
+
+def _refused(app: Sphinx, name: str) -> bool:
+    """Whether the configured .bib file *name* is in the reports folder and
+    refused there (a link, an unsafe name: :mod:`.reportfiles`)."""
+    srcdir = os.path.abspath(app.srcdir)
+    path = os.path.abspath(os.path.join(app.confdir, name))
+    folder = os.path.join(srcdir, app.config.kompass_reports_dir.strip('/'))
+    if os.path.commonpath([path, folder]) != folder:
+        return False
+    return confinement(Path(srcdir), PurePosixPath(), os.path.relpath(path, srcdir)) is not None
 
 
 class _Reading(NamedTuple):

@@ -2,8 +2,10 @@
 
 Reports come from pull requests, so a report's document (anything under
 ``kompass_reports_dir``) is data: raw HTML or LaTeX, ``{raw}`` blocks, links
-other than http(s) and mailto, and files read from outside the repository or
-through a symbolic link are ``kompass`` warnings, and none of it is published.
+other than http(s) and mailto, and files read from outside the repository,
+through a symbolic link, through a hidden name (``.git``) or by a name that is
+not safe (:mod:`.reportfiles`) are ``kompass`` warnings, and none of it is
+published.
 Includes are checked *before* the file is opened: MyST reads an ``{include}``
 while parsing, so a check on the finished doctree would be too late.
 
@@ -34,6 +36,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .logs import WARNING_TYPE, Kind, logger
+from .reportfiles import name_problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,19 +82,23 @@ def in_reports(env: BuildEnvironment, docname: str) -> bool:
 
 def confinement(root: Path, docdir: PurePosixPath, target: str) -> str | None:
     """Why the file *target* (as a document in *docdir* names it) must not be
-    read, or ``None`` when it is a file of the repository.
+    read, or ``None`` when it is a file of the repository with a safe name.
 
     Paths are walked part by part as the operating system would, refusing
     any symbolic link on the way: ``link/../../x`` leaves the repository
-    through ``link`` although it looks harmless once normalised.
+    through ``link`` although it looks harmless once normalised. Every part
+    walked through has a safe name (:func:`.reportfiles.name_problem`): none
+    is hidden (``.git``), none reaches LaTeX or a shell as syntax, and the
+    file is not named like a chart the build draws.
     """
     if target.startswith('<') and target.endswith('>'):
         return 'is outside the repository'  # docutils' own standard includes
     top = Path(os.path.abspath(root))
     path = PurePosixPath(target.replace('\\', '/'))
     parts = path.parts[1:] if path.is_absolute() else (*docdir.parts, *path.parts)
+    named = [i for i, part in enumerate(parts) if part not in ('', '.', '..')]
     current = top
-    for part in parts:
+    for index, part in enumerate(parts):
         if part in ('', '.'):
             continue
         if part == '..':
@@ -99,6 +106,11 @@ def confinement(root: Path, docdir: PurePosixPath, target: str) -> str | None:
                 return 'is outside the repository'
             current = current.parent
             continue
+        last = index == named[-1]
+        problem = name_problem(part, is_file=last)
+        if problem is not None:
+            return (f'has {problem.value}' if last
+                    else f'goes through {shown(part)}, {problem.value}')
         current = current / part
         if current.is_symlink():
             return 'goes through a symbolic link'
