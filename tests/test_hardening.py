@@ -47,6 +47,32 @@ def test_names_are_judged_one_by_one() -> None:
     assert name_problem('kompass-mapp', is_file=False) is None  # no chart is a folder
 
 
+def test_front_matter_keeps_its_lines_and_only_the_page_flags() -> None:
+    from myst_parser.config.main import read_topmatter
+
+    from kompass.frontmatter import neutralised
+
+    # Line breaks of every kind str.splitlines knows, and a flow mapping.
+    text = ('---\r\norphan: yes\r\nmyst: {enable_extensions: [substitution]}\u2028'
+            'nosearch: 1\x0btitle: x\n---\n# Rubrik\n\nText {{ 1 }}\n')
+    new, dropped = neutralised(text)
+    assert dropped == [('myst', 3), ('title', 5)]
+    assert read_topmatter(new) == {'orphan': True, 'nosearch': True}
+    assert len(new.splitlines()) == len(text.splitlines())
+    assert new.count('\n') == text.count('\n') and new.endswith('---\n# Rubrik\n\nText {{ 1 }}\n')
+    # One line holding everything; nothing kept: an empty mapping, not an empty block.
+    new, dropped = neutralised('---\n{myst: {substitutions: {a: 1}}, html_meta: {}}\n---\n#\n')
+    assert dropped == [('myst', 2), ('html_meta', 2)]
+    assert new == '---\n{}\n---\n#\n' and read_topmatter(new) == {}
+    # Closed by "..." as MyST reads it; or not closed at all.
+    assert neutralised('---\nmyst: {}\n...\n# R\n')[0] == '---\n{}\n...\n# R\n'
+    assert neutralised('---\nmyst: {}\n')[0] == '---\n{}\n'
+    # Nothing MyST would read: left as it is.
+    for same in ('# R\n', '---\norphan: true\n---\n', '---\n: [\n---\n', '---\n- a\n---\n',
+                 ' ---\nmyst: {}\n---\n'):
+        assert neutralised(same) == (same, []), same
+
+
 def test_filters_may_search_for_plain_text_only() -> None:
     from kompass.bibtex import _plain_matches
 

@@ -19,6 +19,7 @@ from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
 from .export import setup_export
+from .frontmatter import setup_frontmatter
 from .htmlpage import setup_htmlpage
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
@@ -117,6 +118,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_chartfiles(app)
     setup_sanitize(app)
     setup_report_files(app)
+    setup_frontmatter(app)
     setup_motivations(app)
     setup_criterion_pages(app)
     setup_changes(app)

@@ -96,6 +96,11 @@ class Kind(Enum):
     not a regular file, or a file named ``kompass-*`` or ``kriterium-*`` (kept
     for the charts the build draws). It is left out of the build."""
 
+    FRONTMATTER = 'frontmatter'
+    """A key in a report's YAML front matter other than ``orphan`` and
+    ``nosearch`` (``myst:`` would change how the report is parsed): it is
+    not read."""
+
     BIB = 'bib'
     """A ``.bib`` file that cannot be read, a key defined twice (in one file or
     in two reports' files), or a report citing a document that is not in its

@@ -25,7 +25,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.images import Image
 from docutils.parsers.rst.directives.misc import Include as DocutilsInclude
-from docutils.parsers.rst.directives.misc import Raw
+from docutils.parsers.rst.directives.misc import Meta, Raw
 from docutils.utils import get_source_line
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
@@ -209,6 +209,27 @@ class SafeRaw(_ReportRule, Raw, SphinxDirective):
                   self.get_location())
             return []
         return super().run()
+
+
+class SafeMeta(_ReportRule, Meta, SphinxDirective):
+    """``meta``: in a report, no ``http-equiv`` tag (a refresh is a redirect).
+
+    docutils puts the tags at the top of the document, without a line; told
+    here, at the directive.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        if not self.in_report():
+            return list(super().run())
+        document = self.state.document
+        before = {id(node) for node in document.findall(nodes.meta)}
+        result = list(super().run())
+        for meta in list(document.findall(nodes.meta)):
+            if id(meta) not in before and 'http-equiv' in meta.attributes:
+                _warn(Kind.RAW, 'an http-equiv meta tag is not published from a report; '
+                      'it was left out', self.get_location())
+                meta.parent.remove(meta)
+        return result
 
 
 class SafeCSVTable(_ReportRule, CSVTable, SphinxDirective):
@@ -401,6 +422,7 @@ def setup_sanitize(app: Sphinx) -> None:
     app.add_directive('literalinclude', SafeLiteralInclude, override=True)
     app.add_directive('raw', SafeRaw, override=True)
     app.add_directive('csv-table', SafeCSVTable, override=True)
+    app.add_directive('meta', SafeMeta, override=True)
     app.add_directive('image', SafeImage, override=True)
     app.add_directive('figure', SafeFigure, override=True)
     app.add_transform(ReportContent)
