@@ -1,20 +1,233 @@
-"""Hostile input (issue 10, the review's findings): nothing runs, leaks or
-takes the place of what the build makes, and no input takes the build hours.
+"""Hostile reports, as a reviewer attacked them (issue 10): nothing runs, leaks,
+takes the place of what the build makes, or keeps the build busy for hours.
+
+The root ``test-hardening`` is the attack: a report whose front matter turns
+on MyST's Jinja2 substitutions, a ``javascript:`` toctree entry, an SVG image
+and an HTML download, an image named like a computed chart, an include of
+``.git/config``, includes with a ``:parser:``, and a bibliography filter that
+backtracks for hours. The fixture adds what is not committed: file names
+that are LaTeX, hidden and reserved names, symbolic links out of the
+repository (a folder, a ``.bib``), a named pipe.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import warnings_of
+from conftest import next_app, status_of, warnings_of
 
+ROOT = Path(__file__).parent / 'roots' / 'test-hardening'
+ORT = '{root}/reports/ort-2024/index.md'
+#: A document and an image whose names are LaTeX (``^^5c`` is a backslash to
+#: TeX): unescaped in a label or in \sphinxincludegraphics, they read a file.
 ODD_DOC = 'k}^^5cinput{^^2fetc^^2fhostname}^^5cdef^^5cx{'
+ODD_IMAGE = 'q}.png}^^5cinput{^^2fetc^^2fhostname}^^5csphinxincludegraphics{{q.png'
+CHART_NAME = 'kompass-areas-0123456789abcdef.png'
+#: A module the report names as a :parser: (docutils would import it).
+PROBE = 'kompass_hardening_probe'
+
+SAFE = "a name other than letters a-z, digits, '-', '_' and '.' (starting with a letter or digit)"
+RESERVED = ("a name starting with 'kompass-' or 'kriterium-' (kept for the charts the build "
+            'draws)')
+EXPECTED = [
+    "WARNING: file 'reports/bstad-2024/kallor.bib' is a symbolic link; it is left out of the "
+    'build [kompass.file]',
+    "WARNING: file 'reports/ort-2024/.utkast.md' has a hidden name (starting with '.'); it is "
+    'left out of the build [kompass.file]',
+    "WARNING: folder 'reports/ort-2024/bad dir' has a name other than letters a-z, digits, "
+    "'-', '_' and '.' (starting with a letter or digit); nothing in it is built "
+    '[kompass.file]',
+    "WARNING: file 'reports/ort-2024/kompass-areas-0123456789abcdef.png' has a name starting "
+    "with 'kompass-' or 'kriterium-' (kept for the charts the build draws); it is left out "
+    'of the build [kompass.file]',
+    f"WARNING: file 'reports/ort-2024/{ODD_DOC}.md' has {SAFE}; it is left out of the build "
+    '[kompass.file]',
+    "WARNING: file 'reports/ort-2024/lankmapp' is a symbolic link; it is left out of the "
+    'build [kompass.file]',
+    "WARNING: file 'reports/ort-2024/pipe.txt' is not a regular file; it is left out of the "
+    'build [kompass.file]',
+    f"WARNING: file 'reports/ort-2024/{ODD_IMAGE}' has {SAFE}; it is left out of the build "
+    '[kompass.file]',
+    f"{ORT}:3: WARNING: front matter key 'title' is not read in a report (a report may set "
+    'only nosearch, orphan); it was left out [kompass.frontmatter]',
+    f"{ORT}:4: WARNING: front matter key 'myst' is not read in a report (a report may set "
+    'only nosearch, orphan); it was left out [kompass.frontmatter]',
+    f"{ORT}:6: WARNING: front matter key 'substitutions' is not read in a report (a report "
+    'may set only nosearch, orphan); it was left out [kompass.frontmatter]',
+    # Sphinx's own: the toctree names the documents that were left out.
+    f"{ORT}:19: WARNING: toctree contains reference to nonexisting document "
+    f"'reports/ort-2024/{ODD_DOC}' [toc.not_readable]",
+    f"{ORT}:19: WARNING: toctree contains reference to nonexisting document "
+    "'reports/ort-2024/lankmapp/hemlig' [toc.not_readable]",
+    f"{ORT}:31: WARNING: image '{CHART_NAME}' has {RESERVED}; nothing was read from it "
+    '[kompass.include]',
+    f"{ORT}:37: WARNING: {{literalinclude}} of '../../.git/config' goes through '.git', a "
+    "hidden name (starting with '.'); nothing was read from it [kompass.include]",
+    f"{ORT}:40: WARNING: {{include}} of 'del.md' names a :parser: (a report is read with its "
+    'own parser only); nothing was read from it [kompass.include]',
+    f"{ORT}:45: WARNING: {{include}} of 'del.md' names a :parser: (a report is read with its "
+    'own parser only); nothing was read from it [kompass.include]',
+    f"{ORT}:49: WARNING: image 'q}}.png}}^^5cinput{{^^2fetc^^2fhostname}}^^5csphinxincludegraphi…' "
+    f'has {SAFE}; nothing was read from it [kompass.include]',
+    # Then what the read-time transform finds in the finished document.
+    f'{ORT}:19: WARNING: link target "javascript://example.org/%0Aalert(\'P-TOCJS\')" is not '
+    'published (only http, https and mailto links are); the link was removed [kompass.link]',
+    f"{ORT}:29: WARNING: image 'logo.svg' is not a file type a report may publish (only "
+    '.gif, .jpeg, .jpg, .png, .webp); it was left out [kompass.include]',
+    *[f"{ORT}:35: WARNING: download 'bilaga.html' is not a file type a report may publish "
+      '(only .csv, .doc, .docx, .gif, .jpeg, .jpg, .odp, .ods, .odt, .pdf, .png, .ppt, '
+      '.pptx, .txt, .webp, .xls, .xlsx); the link was removed [kompass.include]'] * 2,
+    "{root}/reports/aby-2024/index.md:18: WARNING: a report's bibliography :filter: may use "
+    "'%' only with plain text (letters, digits, '-', '_' and ':', perhaps between '^' and "
+    "'$'), not a regular expression; the filter is ignored and the list shows what the "
+    'report cites [kompass.bib]',
+    # The only .bib of Bstad's report was a link out of the repository.
+    '{root}/reports/bstad-2024/index.md:10: WARNING: could not find bibtex key "b-policy" '
+    '[bibtex.key_not_found]',
+]
+
+#: What the attack would have put into an output; none of it may be there.
+PAYLOADS = ('P-SSTI-RAN', 'P-OLDSUBST-RAN', 'P-SSTI-INCLUDE-RAN', 'P-TOCJS',
+            'P-SVG', 'P-HTMLFILE', 'P-FORGED', 'P-ODD-DOC', 'P-ODD-IMAGE', 'P-HIDDEN-DOC',
+            'P-BADDIR-DOC', 'P-FM-TITLE')
+#: Files outside the report or the repository: in no file of any build, at all.
+SECRETS = ('P-GIT-SECRET', 'P-SECRET-LINKDIR', 'P-SECRET-BIB')
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The root as a repository, with the names and links git would carry."""
+    repo = tmp_path / 'repo'
+    shutil.copytree(ROOT, repo)
+    outside = tmp_path / 'utanfor'
+    outside.mkdir()
+    (outside / 'hemlig.md').write_text('# Hemlig\n\nP-SECRET-LINKDIR\n', encoding='utf8')
+    (outside / 'kallor.bib').write_text('@misc{b-policy,\n  title = {P-SECRET-BIB},\n}\n',
+                                        encoding='utf8')
+    (repo / '.git').mkdir()
+    (repo / '.git/config').write_text('[remote]\n  url = P-GIT-SECRET\n', encoding='utf8')
+    (repo / 'reports/bstad-2024/kallor.bib').symlink_to('../../../utanfor/kallor.bib')
+    ort = repo / 'reports/ort-2024'
+    (ort / 'lankmapp').symlink_to('../../../utanfor')
+    (ort / f'{ODD_DOC}.md').write_text('# Udda\n\nP-ODD-DOC\n', encoding='utf8')
+    (ort / ODD_IMAGE).write_bytes(b'P-ODD-IMAGE')
+    (ort / '.utkast.md').write_text('# Utkast\n\nP-HIDDEN-DOC\n', encoding='utf8')
+    (ort / 'bad dir').mkdir()
+    (ort / 'bad dir/sida.md').write_text('# Sida\n\nP-BADDIR-DOC\n', encoding='utf8')
+    os.mkfifo(ort / 'pipe.txt')
+    (ort / CHART_NAME).write_bytes(b'P-FORGED')
+    index = ort / 'index.md'
+    text = index.read_text(encoding='utf8')
+    text = text.replace('omrade-1\n', f'omrade-1\n{ODD_DOC}\nlankmapp/hemlig\n')
+    index.write_text(f'{text}\n```{{image}} {ODD_IMAGE}\n```\n', encoding='utf8')
+    # Would be imported by a :parser: option; the Jinja2 template would touch the file.
+    probe = tmp_path / 'probe'
+    probe.mkdir()
+    (probe / f'{PROBE}.py').write_text('from docutils.parsers.rst import Parser\n',
+                                       encoding='utf8')
+    monkeypatch.syspath_prepend(str(probe))
+    monkeypatch.setenv('KOMPASS_PROBE', str(tmp_path / 'ran'))
+    yield repo
+    sys.modules.pop(PROBE, None)
+
+
+def _outputs(outdir: Path) -> dict[Path, str]:
+    """Every file the build wrote, as text (LaTeX's hyphens as hyphens)."""
+    return {
+        p: p.read_bytes().decode('utf8', 'replace')
+        .replace(r'\sphinxhyphen{}', '-').replace(r'\PYGZhy{}', '-')
+        for p in outdir.rglob('*') if p.is_file()
+    }
+
+
+def _check_outputs(build: Path, builder: str) -> None:
+    files = _outputs(build)
+    for path, text in files.items():
+        assert not any(s in text for s in SECRETS), (builder, path)
+        assert not any(s in path.name for s in ('^^', 'P-', CHART_NAME, 'bilaga', 'logo')), path
+        if '_sources' in path.parts or 'doctrees' in path.parts:
+            continue  # the author's own text; Sphinx's cache
+        assert not [p for p in PAYLOADS if p in text], (builder, path)
+        if path.suffix == '.tex':
+            assert '^^' not in text, path  # TeX reads ^^5c as a backslash
+    written = ''.join(text for path, text in files.items()
+                      if '_sources' not in path.parts and 'doctrees' not in path.parts)
+    # What the report may do is done: the https entry, its page, the CSV.
+    assert 'P-OK-AREA' in written
+    if builder == 'html':  # a toctree's web links are the site's navigation only
+        assert 'P-OK-TOC' in written
+        assert [p.name for p in build.rglob('_downloads/*/*')] == ['tabell.csv']
+        # The template is the author's text, shown as text.
+        page = (build / 'html/reports/ort-2024/index.html').read_text(encoding='utf8')
+        assert '{{ old }}' in page
+
+
+def test_a_hostile_report_reaches_no_output(make_app, hostile, tmp_path) -> None:
+    app = None
+    for builder in ('html', 'latex', 'text'):
+        kwargs = {'srcdir': hostile, 'builddir': tmp_path / f'out-{builder}', 'freshenv': True}
+        app = (make_app(builder, **kwargs) if app is None
+               else next_app(make_app, app, builder, **kwargs))
+        app.build(force_all=True)
+        # sphinxcontrib-bibtex tells its own warning once per LaTeX document.
+        twice = EXPECTED[-1:] if builder == 'latex' else []
+        assert warnings_of(app) == EXPECTED + twice, builder
+        # The outside .bib is named by its place in the repository, never by its target.
+        assert str(tmp_path / 'utanfor') not in app.warning.getvalue()
+        _check_outputs(tmp_path / f'out-{builder}', builder)
+        # Nothing ran: no template, no import of what a report names.
+        assert not (tmp_path / 'ran').exists()
+        assert PROBE not in sys.modules
+
+
+def test_an_unchanged_project_is_not_read_again(make_app, hostile, tmp_path) -> None:
+    """The files left out are added to exclude_patterns with a value that is
+    the same on every run: the second build reads nothing."""
+    # The committed report: its toctree names no missing document (Sphinx
+    # reads a document that does again on every build).
+    shutil.copy(ROOT / 'reports/ort-2024/index.md', hostile / 'reports/ort-2024/index.md')
+    app = make_app('html', srcdir=hostile, builddir=tmp_path / 'out', freshenv=True)
+    app.build()
+    again = next_app(make_app, app, 'html', srcdir=hostile, builddir=tmp_path / 'out')
+    again.build()
+    assert 'exclude_patterns' not in status_of(again)
+    assert 'updating environment: 0 added, 0 changed, 0 removed' in status_of(again)
+    # Still told: a problem is warned about until it is fixed.
+    assert [w for w in warnings_of(again) if '[kompass.file]' in w] == EXPECTED[:8]
+
+
+def test_the_rules_hold_in_a_parallel_build(make_app, hostile, tmp_path) -> None:
+    app = make_app('html', srcdir=hostile, builddir=tmp_path / 'out', freshenv=True,
+                   parallel=2)
+    app.build(force_all=True)
+    assert sorted(warnings_of(app)) == sorted(EXPECTED)
+    _check_outputs(tmp_path / 'out', 'html')
+    assert not (tmp_path / 'ran').exists()
+
+
+def test_the_root_is_an_attack(make_app, hostile, tmp_path) -> None:
+    """With the report outside kompass_reports_dir (where the rules do not hold),
+    the front matter does run its template, and the files are used."""
+    app = make_app('html', srcdir=hostile, builddir=tmp_path / 'out', freshenv=True,
+                   confoverrides={'kompass_reports_dir': 'elsewhere'})
+    app.build(force_all=True)
+    page = (Path(app.outdir) / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    assert 'P-SSTI-RAN' in page and 'P-OLDSUBST-RAN' in page
+    assert (tmp_path / 'ran').exists()
+    assert PROBE in sys.modules
+    assert (Path(app.outdir) / '_images' / CHART_NAME).exists()
+    assert (Path(app.outdir) / 'reports/ort-2024/lankmapp/hemlig.html').exists()
+
+
+# --- the pieces, one by one ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize('name', ['a*b.md', 'a?b.md', 'a[b].md', 'x]y.md', 'a\\b.md',

@@ -87,7 +87,9 @@ class Kind(Enum):
     """A report's ``{include}``, ``{literalinclude}``, image, figure, download
     or ``{csv-table}`` file outside the repository, through a symbolic link,
     from the web, through a hidden name (``.git``) or a name that is not safe
-    (see ``file``): nothing is read from it and nothing is published."""
+    (see ``file``), an include with a ``:parser:``, or an image or download of
+    a type a browser runs (SVG, HTML): nothing is read from it and nothing is
+    published."""
 
     FILE = 'file'
     """A file or folder under the reports folder that the build may not use: a

@@ -2,12 +2,14 @@
 
 Reports come from pull requests, so a report's document (anything under
 ``kompass_reports_dir``) is data: raw HTML or LaTeX, ``{raw}`` blocks, links
-other than http(s) and mailto, and files read from outside the repository,
-through a symbolic link, through a hidden name (``.git``) or by a name that is
-not safe (:mod:`.reportfiles`) are ``kompass`` warnings, and none of it is
-published.
-Includes are checked *before* the file is opened: MyST reads an ``{include}``
-while parsing, so a check on the finished doctree would be too late.
+other than http(s) and mailto (toctree entries too), files read from outside
+the repository, through a symbolic link, through a hidden name (``.git``) or
+by a name that is not safe (:mod:`.reportfiles`), includes with a
+``:parser:``, and images or downloads a browser would run (SVG, HTML: they
+would be served from the site's own origin) are ``kompass`` warnings, and
+none of it is published. Includes are checked *before* the file is opened:
+MyST reads an ``{include}`` while parsing, so a check on the finished doctree
+would be too late.
 
 The project's own pages keep every directive as it is; only the link rule
 holds on every page, because generated pages and bibliographies carry links
@@ -163,14 +165,28 @@ class SafeInclude(_ReportRule, SphinxDirective):
         'relative-images': directives.flag,
         'relative-docs': directives.path,
         'heading-offset': directives.nonnegative_int,
+        # docutils imports the module a :parser: names while it reads the
+        # options (any module on the path, the repository's own too); here
+        # only once the document is known not to be a report.
+        'parser': directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
         target = ''.join(s.strip() for s in self.arguments[0].splitlines())
         if self.in_report():
             reason = self.refused(target)
+            if reason is None and 'parser' in self.options:
+                # The other parser would read the file's own configuration
+                # (MyST: its front matter), which a report may not set.
+                reason = 'names a :parser: (a report is read with its own parser only)'
             if reason is not None:
                 return self.refuse('{include} of', target, reason)
+        if 'parser' in self.options:
+            try:
+                self.options['parser'] = directives.parser_name(self.options['parser'])
+            except ValueError as exc:
+                msg = f'invalid option value: (option: "parser"; value: {self.options["parser"]!r})'
+                raise self.error(f'{msg}\n{exc}') from exc
         renderer = getattr(self.state, '_renderer', None)
         if renderer is not None:  # MyST's mocked state: Markdown
             from myst_parser.mocking import MockIncludeDirective
@@ -256,11 +272,29 @@ class SafeCSVTable(_ReportRule, CSVTable, SphinxDirective):
         return list(super().run())
 
 
-def _image_refusal(env: BuildEnvironment, docname: str, uri: str) -> str | None:
-    """Why an image at *uri* may not be published from a report."""
+#: The image types a report may publish: pictures, nothing a browser runs
+#: (an SVG may hold scripts that run on the site's own origin when opened).
+IMAGE_TYPES = ('.gif', '.jpeg', '.jpg', '.png', '.webp')
+#: The file types a report may offer for download: documents, data, pictures.
+DOWNLOAD_TYPES = ('.csv', '.doc', '.docx', '.gif', '.jpeg', '.jpg', '.odp', '.ods', '.odt',
+                  '.pdf', '.png', '.ppt', '.pptx', '.txt', '.webp', '.xls', '.xlsx')
+
+
+def _file_refusal(env: BuildEnvironment, docname: str, uri: str,
+                  types: tuple[str, ...]) -> str | None:
+    """Why the file at *uri* (an image or a download) may not be published
+    from a report: it must be a file of the repository of a passive type."""
     if link_scheme(uri) is not None:
         return 'is not a file in the repository'
-    return confinement(env.srcdir, PurePosixPath(docname).parent, uri)
+    reason = confinement(env.srcdir, PurePosixPath(docname).parent, uri)
+    if reason is None and PurePosixPath(uri).suffix.lower() not in types:
+        reason = f'is not a file type a report may publish (only {", ".join(types)})'
+    return reason
+
+
+def _image_refusal(env: BuildEnvironment, docname: str, uri: str) -> str | None:
+    """Why an image at *uri* may not be published from a report."""
+    return _file_refusal(env, docname, uri, IMAGE_TYPES)
 
 
 class SafeImage(_ReportRule, Image, SphinxDirective):
@@ -366,6 +400,15 @@ class ReportContent(SphinxTransform):
                     _warn(Kind.LINK, f'link target {shown(uri)} is not published (only '
                           'http, https and mailto links are); the link was removed', target)
                 del target['refuri']
+        for toctree in self.document.findall(addnodes.toctree):
+            kept = []
+            for title, ref in toctree['entries']:
+                if ref is not None and unpublished_link(ref):
+                    _warn(Kind.LINK, f'link target {shown(ref)} is not published (only '
+                          'http, https and mailto links are); the link was removed', toctree)
+                else:
+                    kept.append((title, ref))
+            toctree['entries'] = kept
         for image in list(self.document.findall(nodes.image)):
             uri = image.get('uri', '')
             reason = _image_refusal(self.env, docname, uri)
@@ -374,11 +417,7 @@ class ReportContent(SphinxTransform):
                 image.parent.remove(image)
         for download in list(self.document.findall(addnodes.download_reference)):
             target_name = download.get('reftarget', '')
-            reason = (
-                'is not a file in the repository' if link_scheme(target_name)
-                else confinement(self.env.srcdir, PurePosixPath(docname).parent,
-                                 target_name)
-            )
+            reason = _file_refusal(self.env, docname, target_name, DOWNLOAD_TYPES)
             if reason is not None:
                 _warn(Kind.INCLUDE, f'download {shown(target_name)} {reason}; the link was '
                       'removed', download)
