@@ -260,6 +260,19 @@ def test_names_are_judged_one_by_one() -> None:
     assert name_problem('kompass-mapp', is_file=False) is None  # no chart is a folder
 
 
+def test_the_score_data_files_are_left_to_the_domain(tmp_path) -> None:
+    """reports/scores.csv is read by the domain whatever exclude_patterns says,
+    so the scan does not claim to leave it out (the domain checks it)."""
+    from kompass.reportfiles import Refused, refused_entries
+
+    (tmp_path / 'reports/ort-2024').mkdir(parents=True)
+    (tmp_path / 'reports/scores.csv').symlink_to('/dev/null')
+    (tmp_path / 'reports/ort-2024/del.md').symlink_to('/dev/null')
+    assert refused_entries(tmp_path, 'reports', frozenset({'reports/scores.csv'})) == [
+        Refused('reports/ort-2024/del.md', False, 'is a symbolic link')]
+    assert len(refused_entries(tmp_path, 'reports')) == 2
+
+
 def test_front_matter_keeps_its_lines_and_only_the_page_flags() -> None:
     from myst_parser.config.main import read_topmatter
 

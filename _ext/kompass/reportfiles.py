@@ -72,8 +72,10 @@ class Refused(NamedTuple):
     reason: str
 
 
-def refused_entries(srcdir: Path, reports_dir: str) -> list[Refused]:
-    """Every entry under *reports_dir* the build may not use, in path order.
+def refused_entries(srcdir: Path, reports_dir: str,
+                    skip: frozenset[str] = frozenset()) -> list[Refused]:
+    """Every entry under *reports_dir* the build may not use, in path order,
+    but for the paths in *skip* (relative to *srcdir*, with ``/``).
 
     Walked without following links; a refused folder is one entry and is not
     looked into. The reports folder itself is refused if it is a link.
@@ -90,7 +92,7 @@ def refused_entries(srcdir: Path, reports_dir: str) -> list[Refused]:
     if not current.is_dir():
         return []
     _walk(top, current, found)
-    return found
+    return [entry for entry in found if entry.path not in skip]
 
 
 def _walk(top: Path, folder: Path, found: list[Refused]) -> None:
@@ -132,7 +134,11 @@ def exclude_pattern(path: str) -> str:
 
 def exclude_refused(app: Sphinx, config: Config) -> None:
     """config-inited: warn about each refused entry, and leave it out."""
-    refused = refused_entries(Path(app.srcdir), config.kompass_reports_dir)
+    # The score data files are read (and checked) by the domain, not as
+    # documents: leaving them out here would not keep them from being read.
+    data = frozenset(os.path.normpath(name).replace(os.sep, '/') for name in
+                     (config.kompass_score_data, config.kompass_published_averages))
+    refused = refused_entries(Path(app.srcdir), config.kompass_reports_dir, data)
     for entry in refused:
         # As Sphinx names a configured path: in the message, quoted (the name
         # may hold anything, line breaks too), with no location (a name has
