@@ -600,6 +600,10 @@ def test_the_comparison_in_a_real_browser_from_file(crosseval_site: Path) -> Non
         page.on('request', lambda r: problems.append(f'network: {r.url}')
                 if not r.url.startswith('file://') else None)
 
+        # An address anyone may write: malformed percent-encoding is no selection.
+        page.goto(compare + '?jamfor=%&snitt=%E0%A4%A')
+        status = page.get_by_role('status').inner_text(timeout=5000)
+        assert 'Välj minst två utvärderingar' in status
         page.goto(compare)
         assert page.locator('table.kompass-compare-fallback').is_hidden()
         assert 'Välj minst två utvärderingar' in page.get_by_role('status').inner_text()

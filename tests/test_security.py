@@ -41,10 +41,6 @@ FOLDERS = [
     "{root}/reports/habo-2023/index.md:26: WARNING: chart :evaluation: 'nowhere-2020' is "
     'not a known evaluation (the slug of a report folder or of a row in the score data) '
     '[kompass.chart]',
-    f'{{root}}/reports/{HOSTILE_FOLDER}/index.md:3: WARNING: folder name '
-    f'"{HOSTILE_FOLDER}" is not the slug of this evaluation, \'lund-2024\' (FORMAT.md: '
-    "the municipality in lower-case ASCII and the year); rename the folder to "
-    "'reports/lund-2024'. Until then it gets no PDF of its own [kompass.folder]",
     '{root}/reports/malmo-2021/index.md:3: WARNING: evaluation :date: 2021-06-01 is not '
     'in :year: 2022 [kompass.option]',
     "{root}/reports/malmo-2021/index.md:3: WARNING: folder name 'malmo-2021' is not the "
@@ -54,6 +50,13 @@ FOLDERS = [
     "{root}/reports/malmo-2021/index.md:3: WARNING: previous evaluation 'malmo-2024' is "
     'not earlier than this one (2022) [kompass.previous]',
 ]
+# A folder name with shell syntax is not a safe name: the folder is left out
+# of the build before anything is read (told first).
+UNSAFE_FOLDER = (
+    f'WARNING: folder "reports/{HOSTILE_FOLDER}" has a name other than letters a-z, digits, '
+    "'-', '_' and '.' (starting with a letter or digit); nothing in it is built "
+    '[kompass.file]'
+)
 # MyST's own warning for an unknown option, and ours for a hand-written page at
 # a generated page's path (told while pages are written, so it comes last).
 UNKNOWN_OPTION = (
@@ -70,7 +73,7 @@ HAND_WRITTEN = (
 @pytest.mark.sphinx('html', testroot='folders', freshenv=True)
 def test_names_and_folders_warn_exactly(app) -> None:
     app.build(force_all=True)
-    assert warnings_of(app) == [UNKNOWN_OPTION, *FOLDERS, HAND_WRITTEN]
+    assert warnings_of(app) == [UNSAFE_FOLDER, UNKNOWN_OPTION, *FOLDERS, HAND_WRITTEN]
 
 
 @pytest.mark.sphinx('html', testroot='folders', freshenv=True, warningiserror=True)

@@ -41,6 +41,8 @@ EXPECTED = [
     'repository; nothing was read from it [kompass.include]',
     f"{REPORT}:35: WARNING: {{literalinclude}} of 'lank.txt' goes through a symbolic "
     'link; nothing was read from it [kompass.include]',
+    "WARNING: file 'reports/ort-2024/lank.txt' is a symbolic link; it is left out of the "
+    'build [kompass.file]',
     f"{REPORT}:38: WARNING: {{csv-table}} :file: '/../utanfor/ror' is outside the "
     'repository; nothing was read from it [kompass.include]',
     f"{REPORT}:42: WARNING: figure '../../../utanfor/ror' is outside the repository; "
@@ -49,7 +51,9 @@ EXPECTED = [
     'repository; it was left out [kompass.include]',
     f"{REPORT}:50: WARNING: download '../../../utanfor/P-DOWNLOAD.txt' is outside the "
     'repository; the link was removed [kompass.include]',
-    f'{EXTRA}:1: WARNING: an http-equiv meta tag is not published from a report; it was '
+    f"{EXTRA}:2: WARNING: front matter key 'myst' is not read in a report (a report may "
+    'set only nosearch, orphan); it was left out [kompass.frontmatter]',
+    f'{EXTRA}:31: WARNING: an http-equiv meta tag is not published from a report; it was '
     'left out [kompass.raw]',
     f"{EXTRA}:9: WARNING: image 'https://example.org/P-REMOTE.png' is not a file in the "
     'repository; nothing was read from it [kompass.include]',

@@ -19,6 +19,7 @@ from .directives import setup_directives
 from .domain import setup_domain
 from .examples import setup_examples
 from .export import setup_export
+from .frontmatter import setup_frontmatter
 from .htmlpage import setup_htmlpage
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
@@ -27,6 +28,7 @@ from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
 from .render import setup_render
+from .reportfiles import setup_report_files
 from .sanitize import setup_sanitize
 
 if TYPE_CHECKING:
@@ -115,6 +117,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_bibtex_fix(app)
     setup_chartfiles(app)
     setup_sanitize(app)
+    setup_report_files(app)
+    setup_frontmatter(app)
     setup_motivations(app)
     setup_criterion_pages(app)
     setup_changes(app)

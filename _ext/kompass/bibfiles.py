@@ -6,18 +6,21 @@ file is read on its own first, and every problem is a warning at its file and
 line: a broken entry, a key defined twice (in one file, or in two reports'
 files: a key names one document in the whole repository), a ``url`` that is
 not http(s) or mailto (the field is dropped). sphinxcontrib-bibtex then reads
-past the broken entries, without the files that cannot be read at all.
+past the broken entries, without the files that cannot be read at all, and
+without a report's files that :mod:`.reportfiles` refuses (a symbolic link,
+whose target is never opened nor named, or an unsafe name).
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .logs import WARNING_TYPE, Kind, logger
-from .sanitize import shown, unpublished_link
+from .sanitize import confinement, shown, unpublished_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -140,6 +143,7 @@ def _unpublished_links(
     (so the address reaches no link, text or tooltip), with a warning at it."""
     problems: list[Problem] = []
     dropped = []
+    spans = _EntrySpans(text)
     for key, entry in entries.items():
         for field, value in list(entry.fields.items()):
             uris = [value] if field.lower() == 'url' else _LINK_IN_TEXT.findall(value)
@@ -149,14 +153,36 @@ def _unpublished_links(
             dropped.append((key.lower(), field.lower()))
             message = (f'{key}: {field} {shown(bad)} is not a link that is published (only '
                        'http, https and mailto are); the field is left out')
-            problems.append((Kind.LINK, message, _field_line(text, lines, key, field)))
+            problems.append((Kind.LINK, message, _field_line(text, lines, spans, key, field)))
     return problems, dropped
 
 
-def _field_line(text: str, lines: _Lines, key: str, field: str) -> int:
-    """The line of *field* in the entry *key* (the entry's line if not found)."""
-    start = next((m.start() for m in _ENTRY.finditer(text) if m[2].lower() == key.lower()), 0)
-    found = re.compile(rf'\b{re.escape(field)}\s*=', re.I).search(text, start)
+class _EntrySpans:
+    """Where each entry of a .bib text starts and ends, from one scan."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.first: dict[str, int] = {}
+        for match in _ENTRY.finditer(text):
+            self.starts.append(match.start())
+            self.first.setdefault(match[2].lower(), match.start())
+        self.size = len(text)
+
+    def span(self, key: str) -> tuple[int, int]:
+        """The first entry *key*'s text: up to the next entry (or the end)."""
+        start = self.first.get(key.lower(), 0)
+        after = bisect.bisect_right(self.starts, start)
+        return start, self.starts[after] if after < len(self.starts) else self.size
+
+
+def _field_line(text: str, lines: _Lines, spans: _EntrySpans, key: str, field: str) -> int:
+    """The line of *field* in the entry *key* (the entry's line if not found).
+
+    Looked for in that entry's text only: a file with many dropped fields is
+    read once, not once per field.
+    """
+    start, end = spans.span(key)
+    found = re.compile(rf'\b{re.escape(field)}\s*=', re.I).search(text, start, end)
     return lines.at(found.start() if found else start)
 
 
@@ -171,6 +197,8 @@ def check_bibfiles(app: Sphinx) -> None:
     readable = []
     dropped: list[tuple[Path, str, str]] = []
     for name in configured:
+        if _refused(app, name):
+            continue  # kompass.file told where it is, without following it
         path = (Path(app.confdir) / name).resolve()
         if not path.is_file():
             readable.append(name)  # sphinxcontrib-bibtex warns about a missing file
@@ -205,6 +233,17 @@ def check_bibfiles(app: Sphinx) -> None:
     _READING[id(app)] = _Reading(capture, configured, dropped)
     if readable != configured:
         app.config.bibtex_bibfiles = readable
+
+
+def _refused(app: Sphinx, name: str) -> bool:
+    """Whether the configured .bib file *name* is in the reports folder and
+    refused there (a link, an unsafe name: :mod:`.reportfiles`)."""
+    srcdir = os.path.abspath(app.srcdir)
+    path = os.path.abspath(os.path.join(app.confdir, name))
+    folder = os.path.join(srcdir, app.config.kompass_reports_dir.strip('/'))
+    if os.path.commonpath([path, folder]) != folder:
+        return False
+    return confinement(Path(srcdir), PurePosixPath(), os.path.relpath(path, srcdir)) is not None
 
 
 class _Reading(NamedTuple):

@@ -14,6 +14,13 @@ used as FORMAT.md asks (every report folder holds its ``.bib`` files, and its
 - *In place in LaTeX.* Sphinx's LaTeX builder gathers every citation into
   one list at the end of the PDF ("Litteraturförteckning", numbered 1, 2, 1,
   2... for two reports); each list stays in its report's "Källor" instead.
+- *Keys in LaTeX.* A citation's anchor is ``cite.<docname>:<id>``, written
+  by sphinxcontrib-bibtex (``\\hyperlink``) and here (``\\bibitem``) without
+  escaping; both are written with :func:`latex_key` instead, so a document's
+  name is never LaTeX.
+- *Filters.* A report's ``:filter:`` may use ``%`` (a regular expression
+  match, which a hostile pattern makes run for hours) only with plain text,
+  such as ``key % "^karlskrona-"``; any other filter is ignored.
 - *Several PDFs.* sphinxcontrib-bibtex fills the citation nodes it keeps in
   its domain in place each time its post-transform runs, so one LaTeX build
   that assembles several documents holding one bibliography (the site PDF and
@@ -76,6 +83,23 @@ class _InReport(ast.NodeTransformer):
                          right=own)
 
 
+#: What the right of a filter's ``%`` may be in a report: text that matches
+#: itself, which a regular expression search goes through in linear time.
+_PLAIN_PATTERN = re.compile(r'\^?[\w:-]*\$?')
+
+
+def _plain_matches(filter_: ast.AST) -> bool:
+    """Whether every ``%`` (sphinxcontrib-bibtex's regular expression match)
+    in *filter_* searches for plain text written in the filter itself: a
+    pattern such as ``(a|a)*$`` would take hours on a long enough field."""
+    return all(
+        isinstance(node.right, ast.Constant) and isinstance(node.right.value, str)
+        and _PLAIN_PATTERN.fullmatch(node.right.value) is not None
+        for node in ast.walk(filter_)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+    )
+
+
 def _bibliographies(env: BuildEnvironment) -> dict[Any, Any] | None:
     try:
         domain = env.get_domain('cite')
@@ -129,9 +153,17 @@ def limit_to_reports(app: Sphinx, env: BuildEnvironment) -> None:
         if folder is None:
             continue
         originals[key] = value
+        filter_ = value.filter_
+        if not _plain_matches(filter_):
+            logger.warning(
+                "a report's bibliography :filter: may use '%' only with plain text (letters, "
+                "digits, '-', '_' and ':', perhaps between '^' and '$'), not a regular "
+                'expression; the filter is ignored and the list shows what the report cites',
+                type=WARNING_TYPE, subtype=Kind.BIB.value, location=(key.docname, value.line))
+            filter_ = ast.parse('cited')
         bibliographies[key] = value._replace(
             bibfiles=[f for f in value.bibfiles if _folder_of_file(env, f) == folder],
-            filter_=_InReport(docs_of[folder]).visit(copy.deepcopy(value.filter_)),
+            filter_=_InReport(docs_of[folder]).visit(copy.deepcopy(filter_)),
         )
     env.kompass_bib_originals = originals  # type: ignore[attr-defined]
     keys: dict[str, list[Place]] = getattr(env, KEYS, {})
@@ -268,12 +300,47 @@ def depart_bibliography_latex(self: LaTeXTranslator, node: kompass_bibliography)
 
 
 def visit_bibitem_latex(self: LaTeXTranslator, node: kompass_bibitem) -> None:
-    # \bibitem's anchor is cite.<docname>:<id>, the one sphinxcontrib-bibtex's
-    # references link to. Docnames are folder paths (checked as slugs).
-    self.body.append(
-        '\\bibitem[' + self.encode(node['label']) + ']{'
-        + node['docname'] + ':' + node['ids'][0] + '}\n'
-    )
+    # \bibitem's anchor is cite.<key>, the one the references link to
+    # (CitationKeys writes them with the same key).
+    key = latex_key(node['docname'] + ':' + node['ids'][0])
+    self.body.append('\\bibitem[' + self.encode(node['label']) + ']{' + key + '}\n')
+
+
+_KEY_CHARS = re.compile(r'[A-Za-z0-9/:-]')
+
+
+def latex_key(text: str) -> str:
+    """*text* as a LaTeX cross-reference key: letters, digits, ``/``, ``:``
+    and ``-`` as they are, any other character as ``.<hex>.``.
+
+    Nothing in it is LaTeX syntax, not even after TeX's ``^^`` reading (Sphinx's
+    own ``idescape`` keeps braces and ``^``); two texts never share a key; a
+    report's docname (a safe name, see :mod:`.reportfiles`) keeps its look.
+    """
+    return ''.join(c if _KEY_CHARS.fullmatch(c) else f'.{ord(c):x}.' for c in text)
+
+
+class CitationKeys(SphinxPostTransform):
+    """LaTeX: sphinxcontrib-bibtex's citation links with :func:`latex_key`.
+
+    It writes each link as raw LaTeX, ``\\hyperlink{cite.<docname>:<id>}{``,
+    with the document's name as it is.
+    """
+
+    default_priority = 11  # after the references are resolved (10)
+    formats = ('latex',)
+    _START, _END = '\\hyperlink{cite.', '}{'
+
+    def run(self, **kwargs: Any) -> None:
+        try:
+            from sphinxcontrib.bibtex.nodes import raw_latex  # type: ignore[import-untyped]
+        except ImportError:  # pragma: no cover - not installed
+            return
+        for node in list(self.document.findall(raw_latex)):
+            text = node.rawsource  # what its visitor writes
+            if text.startswith(self._START) and text.endswith(self._END):
+                key = text[len(self._START):-len(self._END)]
+                node.replace_self(raw_latex(self._START + latex_key(key) + self._END))
 
 
 def _depart_nothing(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -289,6 +356,7 @@ def setup_bibtex_fix(app: Sphinx) -> None:
     app.connect('env-updated', restore_bibliographies, priority=501)
     app.add_post_transform(FreshCitationNodes)
     app.add_post_transform(BibliographiesInPlace)
+    app.add_post_transform(CitationKeys)
     app.add_node(kompass_bibliography,
                  latex=(visit_bibliography_latex, depart_bibliography_latex))
     app.add_node(kompass_bibitem, latex=(visit_bibitem_latex, _depart_nothing))

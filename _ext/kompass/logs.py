@@ -86,7 +86,22 @@ class Kind(Enum):
     INCLUDE = 'include'
     """A report's ``{include}``, ``{literalinclude}``, image, figure, download
     or ``{csv-table}`` file outside the repository, through a symbolic link,
-    or from the web: nothing is read from it and nothing is published."""
+    from the web, through a hidden name (``.git``) or a name that is not safe
+    (see ``file``), an include with a ``:parser:``, or an image or download of
+    a type a browser runs (SVG, HTML): nothing is read from it and nothing is
+    published."""
+
+    FILE = 'file'
+    """A file or folder under the reports folder that the build may not use: a
+    name other than letters a-z, digits, ``-``, ``_`` and ``.`` (starting
+    with a letter or digit), a hidden name, a symbolic link, something that is
+    not a regular file, or a file named ``kompass-*`` or ``kriterium-*`` (kept
+    for the charts the build draws). It is left out of the build."""
+
+    FRONTMATTER = 'frontmatter'
+    """A key in a report's YAML front matter other than ``orphan`` and
+    ``nosearch`` (``myst:`` would change how the report is parsed): it is
+    not read."""
 
     BIB = 'bib'
     """A ``.bib`` file that cannot be read, a key defined twice (in one file or

@@ -2,10 +2,14 @@
 
 Reports come from pull requests, so a report's document (anything under
 ``kompass_reports_dir``) is data: raw HTML or LaTeX, ``{raw}`` blocks, links
-other than http(s) and mailto, and files read from outside the repository or
-through a symbolic link are ``kompass`` warnings, and none of it is published.
-Includes are checked *before* the file is opened: MyST reads an ``{include}``
-while parsing, so a check on the finished doctree would be too late.
+other than http(s) and mailto (toctree entries too), files read from outside
+the repository, through a symbolic link, through a hidden name (``.git``) or
+by a name that is not safe (:mod:`.reportfiles`), includes with a
+``:parser:``, and images or downloads a browser would run (SVG, HTML: they
+would be served from the site's own origin) are ``kompass`` warnings, and
+none of it is published. Includes are checked *before* the file is opened:
+MyST reads an ``{include}`` while parsing, so a check on the finished doctree
+would be too late.
 
 The project's own pages keep every directive as it is; only the link rule
 holds on every page, because generated pages and bibliographies carry links
@@ -23,7 +27,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.images import Image
 from docutils.parsers.rst.directives.misc import Include as DocutilsInclude
-from docutils.parsers.rst.directives.misc import Raw
+from docutils.parsers.rst.directives.misc import Meta, Raw
 from docutils.utils import get_source_line
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
@@ -34,6 +38,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .logs import WARNING_TYPE, Kind, logger
+from .reportfiles import name_problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,19 +84,23 @@ def in_reports(env: BuildEnvironment, docname: str) -> bool:
 
 def confinement(root: Path, docdir: PurePosixPath, target: str) -> str | None:
     """Why the file *target* (as a document in *docdir* names it) must not be
-    read, or ``None`` when it is a file of the repository.
+    read, or ``None`` when it is a file of the repository with a safe name.
 
     Paths are walked part by part as the operating system would, refusing
     any symbolic link on the way: ``link/../../x`` leaves the repository
-    through ``link`` although it looks harmless once normalised.
+    through ``link`` although it looks harmless once normalised. Every part
+    walked through has a safe name (:func:`.reportfiles.name_problem`): none
+    is hidden (``.git``), none reaches LaTeX or a shell as syntax, and the
+    file is not named like a chart the build draws.
     """
     if target.startswith('<') and target.endswith('>'):
         return 'is outside the repository'  # docutils' own standard includes
     top = Path(os.path.abspath(root))
     path = PurePosixPath(target.replace('\\', '/'))
     parts = path.parts[1:] if path.is_absolute() else (*docdir.parts, *path.parts)
+    named = [i for i, part in enumerate(parts) if part not in ('', '.', '..')]
     current = top
-    for part in parts:
+    for index, part in enumerate(parts):
         if part in ('', '.'):
             continue
         if part == '..':
@@ -99,6 +108,11 @@ def confinement(root: Path, docdir: PurePosixPath, target: str) -> str | None:
                 return 'is outside the repository'
             current = current.parent
             continue
+        last = index == named[-1]
+        problem = name_problem(part, is_file=last)
+        if problem is not None:
+            return (f'has {problem.value}' if last
+                    else f'goes through {shown(part)}, {problem.value}')
         current = current / part
         if current.is_symlink():
             return 'goes through a symbolic link'
@@ -151,14 +165,28 @@ class SafeInclude(_ReportRule, SphinxDirective):
         'relative-images': directives.flag,
         'relative-docs': directives.path,
         'heading-offset': directives.nonnegative_int,
+        # docutils imports the module a :parser: names while it reads the
+        # options (any module on the path, the repository's own too); here
+        # only once the document is known not to be a report.
+        'parser': directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
         target = ''.join(s.strip() for s in self.arguments[0].splitlines())
         if self.in_report():
             reason = self.refused(target)
+            if reason is None and 'parser' in self.options:
+                # The other parser would read the file's own configuration
+                # (MyST: its front matter), which a report may not set.
+                reason = 'names a :parser: (a report is read with its own parser only)'
             if reason is not None:
                 return self.refuse('{include} of', target, reason)
+        if 'parser' in self.options:
+            try:
+                self.options['parser'] = directives.parser_name(self.options['parser'])
+            except ValueError as exc:
+                msg = f'invalid option value: (option: "parser"; value: {self.options["parser"]!r})'
+                raise self.error(f'{msg}\n{exc}') from exc
         renderer = getattr(self.state, '_renderer', None)
         if renderer is not None:  # MyST's mocked state: Markdown
             from myst_parser.mocking import MockIncludeDirective
@@ -199,6 +227,27 @@ class SafeRaw(_ReportRule, Raw, SphinxDirective):
         return super().run()
 
 
+class SafeMeta(_ReportRule, Meta, SphinxDirective):
+    """``meta``: in a report, no ``http-equiv`` tag (a refresh is a redirect).
+
+    docutils puts the tags at the top of the document, without a line; told
+    here, at the directive.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        if not self.in_report():
+            return list(super().run())
+        document = self.state.document
+        before = {id(node) for node in document.findall(nodes.meta)}
+        result = list(super().run())
+        for meta in list(document.findall(nodes.meta)):
+            if id(meta) not in before and 'http-equiv' in meta.attributes:
+                _warn(Kind.RAW, 'an http-equiv meta tag is not published from a report; '
+                      'it was left out', self.get_location())
+                meta.parent.remove(meta)
+        return result
+
+
 class SafeCSVTable(_ReportRule, CSVTable, SphinxDirective):
     """``csv-table``: in a report, ``:url:`` is refused (a download at build
     time) and ``:file:`` must be a file of the repository."""
@@ -223,11 +272,29 @@ class SafeCSVTable(_ReportRule, CSVTable, SphinxDirective):
         return list(super().run())
 
 
-def _image_refusal(env: BuildEnvironment, docname: str, uri: str) -> str | None:
-    """Why an image at *uri* may not be published from a report."""
+#: The image types a report may publish: pictures, nothing a browser runs
+#: (an SVG may hold scripts that run on the site's own origin when opened).
+IMAGE_TYPES = ('.gif', '.jpeg', '.jpg', '.png', '.webp')
+#: The file types a report may offer for download: documents, data, pictures.
+DOWNLOAD_TYPES = ('.csv', '.doc', '.docx', '.gif', '.jpeg', '.jpg', '.odp', '.ods', '.odt',
+                  '.pdf', '.png', '.ppt', '.pptx', '.txt', '.webp', '.xls', '.xlsx')
+
+
+def _file_refusal(env: BuildEnvironment, docname: str, uri: str,
+                  types: tuple[str, ...]) -> str | None:
+    """Why the file at *uri* (an image or a download) may not be published
+    from a report: it must be a file of the repository of a passive type."""
     if link_scheme(uri) is not None:
         return 'is not a file in the repository'
-    return confinement(env.srcdir, PurePosixPath(docname).parent, uri)
+    reason = confinement(env.srcdir, PurePosixPath(docname).parent, uri)
+    if reason is None and PurePosixPath(uri).suffix.lower() not in types:
+        reason = f'is not a file type a report may publish (only {", ".join(types)})'
+    return reason
+
+
+def _image_refusal(env: BuildEnvironment, docname: str, uri: str) -> str | None:
+    """Why an image at *uri* may not be published from a report."""
+    return _file_refusal(env, docname, uri, IMAGE_TYPES)
 
 
 class SafeImage(_ReportRule, Image, SphinxDirective):
@@ -333,6 +400,15 @@ class ReportContent(SphinxTransform):
                     _warn(Kind.LINK, f'link target {shown(uri)} is not published (only '
                           'http, https and mailto links are); the link was removed', target)
                 del target['refuri']
+        for toctree in self.document.findall(addnodes.toctree):
+            kept = []
+            for title, ref in toctree['entries']:
+                if ref is not None and unpublished_link(ref):
+                    _warn(Kind.LINK, f'link target {shown(ref)} is not published (only '
+                          'http, https and mailto links are); the link was removed', toctree)
+                else:
+                    kept.append((title, ref))
+            toctree['entries'] = kept
         for image in list(self.document.findall(nodes.image)):
             uri = image.get('uri', '')
             reason = _image_refusal(self.env, docname, uri)
@@ -341,11 +417,7 @@ class ReportContent(SphinxTransform):
                 image.parent.remove(image)
         for download in list(self.document.findall(addnodes.download_reference)):
             target_name = download.get('reftarget', '')
-            reason = (
-                'is not a file in the repository' if link_scheme(target_name)
-                else confinement(self.env.srcdir, PurePosixPath(docname).parent,
-                                 target_name)
-            )
+            reason = _file_refusal(self.env, docname, target_name, DOWNLOAD_TYPES)
             if reason is not None:
                 _warn(Kind.INCLUDE, f'download {shown(target_name)} {reason}; the link was '
                       'removed', download)
@@ -389,6 +461,7 @@ def setup_sanitize(app: Sphinx) -> None:
     app.add_directive('literalinclude', SafeLiteralInclude, override=True)
     app.add_directive('raw', SafeRaw, override=True)
     app.add_directive('csv-table', SafeCSVTable, override=True)
+    app.add_directive('meta', SafeMeta, override=True)
     app.add_directive('image', SafeImage, override=True)
     app.add_directive('figure', SafeFigure, override=True)
     app.add_transform(ReportContent)

@@ -93,11 +93,21 @@
     return result;
   }
 
+  /* A query value as text; null if it is not valid percent-encoding (the
+   * address is anyone's to write: ?jamfor=% must not stop the page). */
+  function decoded(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (error) {
+      return null;
+    }
+  }
+
   function readQuery() {
     var found = { slugs: [], average: null };
     window.location.search.replace(/^\?/, '').split('&').forEach(function (part) {
       var pair = part.split('=');
-      var value = decodeURIComponent(pair.slice(1).join('='));
+      var value = decoded(pair.slice(1).join('='));
       if (pair[0] === 'jamfor' && value) found.slugs = value.split(',');
       if (pair[0] === 'snitt' && value) found.average = value;
     });
