@@ -9,6 +9,7 @@ nothing ran, leaked or silently went wrong in any output.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -263,6 +264,38 @@ def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(
     html = (Path(app.outdir) / 'reports/ort-2024/index.html').read_text(encoding='utf8')
     assert html.count('class="kompass-chart"') == 2  # areas and trend
     assert '<p class="kompass-chart-missing">Ort 2024 jämfört med' in html
+
+
+def test_a_chart_that_fails_in_a_parallel_write_is_a_warning_at_its_directive(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    # Sphinx's writer processes leave the charts to the pool of the main
+    # process, which warns at the directive when the build ends.
+    from kompass import charts
+
+    def broken(spec: dict, fmt: str) -> bytes:
+        if spec['kind'] == 'profile':
+            raise ValueError('no room for the legend')
+        return real(spec, fmt)
+
+    real = charts.draw
+    monkeypatch.setattr(charts, 'draw', broken)
+    app = make_app('html', srcdir=rootdir / 'test-compare', builddir=tmp_path,
+                   freshenv=True, parallel=2)
+    app.build(force_all=True)
+    assert app.builder.parallel_ok
+    assert warnings_of(app) == [
+        '{root}/reports/ort-2024/index.md:47: WARNING: the chart could not be drawn '
+        '(ValueError: no room for the legend); its numbers are in its text alternative '
+        '[kompass.chart]',
+    ]
+    html = (Path(app.outdir) / 'reports/ort-2024/index.html').read_text(encoding='utf8')
+    shown = re.findall(r'<img src="[^"]*/(kompass-[^"]+)" alt="([^"]*)"', html)
+    assert len(shown) == 3
+    drawn = {p.name for p in Path(app.outdir, '_images').glob('kompass-*.svg')}
+    missing = [alt for name, alt in shown if name not in drawn]
+    # The one that failed is named with its numbers as its text alternative.
+    assert len(missing) == 1 and missing[0].startswith('Ort 2024 jämfört med')
 
 
 @pytest.mark.sphinx('html', testroot='compare', freshenv=True, copy_test_root=True)

@@ -5,7 +5,9 @@ Drawing is the costliest part of a build (about 0.1 s a chart), so when
 writing starts, every chart the output needs and does not have yet is handed
 to a pool of processes, one per core, while Sphinx writes the pages; a page
 waits only for its own charts. When Sphinx itself writes in parallel
-processes, the charts are all drawn before it starts.
+processes, those only name the charts the pool is drawing, and the build waits
+for the pool before it ends; a chart that failed there is warned about at its
+directive.
 
 Chart files are named by their content (``charts.file_name``), so a changed
 score makes a new file and leaves the old one behind. After each build, the
@@ -21,9 +23,9 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from . import charts
+from . import charts, logs
 from .criterionpages import charts_in_use as criterion_charts
 from .domain import KompassDomain, get_domain
 from .pages import municipality_chart
@@ -43,28 +45,51 @@ if TYPE_CHECKING:
 _FORMATS = {'html': 'svg', 'latex': 'pdf'}
 
 
+class InUse(NamedTuple):
+    """A chart some page shows, and where a failure to draw it is told."""
+
+    spec: Spec
+    #: ``file:line`` of what asks for it: the ``{score-chart}`` directive, the
+    #: municipality's latest evaluation, the criterion's catalogue.
+    where: str
+
+
 def charts_in_use(domain: KompassDomain, config: Config, pages: bool,
-                  documents: Set[str] = frozenset()) -> list[Spec]:
+                  documents: Set[str] = frozenset()) -> list[InUse]:
     """Every chart the documents show (and the generated pages', if *pages*;
     *documents* are the project's, which a generated page never replaces)."""
-    specs: list[Spec] = []
+    doc2path = domain.env.doc2path
+    used: list[InUse] = []
     for record in domain.charts():
         which = record.criteria if record.kind == 'totals' else record.evaluation
         chart = chart_of(domain, config, record.kind, which, record.docname)
         if chart is not None:
-            specs.append(chart.spec)
+            used.append(InUse(chart.spec, f'{doc2path(record.docname)}:{record.line}'))
     if pages:
         for name in domain.municipalities_with_pages():
             chart = municipality_chart(domain, config, name)
             if chart is not None:
-                specs.append(chart.spec)
-        specs.extend(criterion_charts(domain, config, documents))
-    return specs
+                used.append(InUse(chart.spec, _latest_of(domain, name)))
+        used.extend(InUse(spec, f'{catalogue.path}:1')
+                    for spec, catalogue in criterion_charts(domain, config, documents))
+    return used
 
 
-def remove_unused(folder: Path, fmt: str, in_use: list[Spec]) -> list[str]:
-    """Delete ``kompass-*`` chart files in *folder* that no spec names."""
-    keep = {charts.file_name(spec, fmt) for spec in in_use}
+def _latest_of(domain: KompassDomain, name: str) -> str:
+    """Where the municipality's latest evaluation with a report is stated."""
+    latest = max(
+        (s for s in domain.summaries.values() if s.municipality == name and s.docname),
+        key=lambda s: (s.sort_date, s.slug), default=None,
+    )
+    result = domain.result_for(latest.docname) if latest and latest.docname else None
+    if result is None:
+        return domain.inputs.score_data_path
+    return f'{domain.env.doc2path(result.record.docname)}:{result.record.line}'
+
+
+def remove_unused(folder: Path, fmt: str, in_use: list[InUse]) -> list[str]:
+    """Delete ``kompass-*`` chart files in *folder* that no page shows."""
+    keep = {charts.file_name(chart.spec, fmt) for chart in in_use}
     removed = []
     for path in sorted(folder.glob(f'kompass-*.{fmt}')):
         if path.name not in keep:
@@ -101,33 +126,41 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     if fmt is None or not builder.supported_image_types:
         return
     folder = _folder(builder)
-    specs = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS,
-                          app.env.found_docs)
-    missing = {folder / charts.file_name(spec, fmt): spec for spec in specs}
-    missing = {path: spec for path, spec in missing.items() if not path.is_file()}
+    in_use = charts_in_use(get_domain(app.env), app.config, builder.name in PAGE_BUILDERS,
+                           app.env.found_docs)
+    missing = {folder / charts.file_name(chart.spec, fmt): chart for chart in in_use}
+    missing = {path: chart for path, chart in missing.items() if not path.is_file()}
     if len(missing) < 2 or 'fork' not in multiprocessing.get_all_start_methods():
         return  # drawn as the pages need them
     workers = max(1, min(os.cpu_count() or 1, len(missing)))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'))
     _POOL.append(pool)
-    for path, spec in missing.items():
-        charts.expect(path, pool.submit(charts.write_file, spec, path, fmt))
-    if getattr(builder, 'parallel_ok', False):
-        # Sphinx's writer processes cannot wait for this pool: finish first.
-        _finish_drawing()
+    for path, chart in missing.items():
+        charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
+        _WHERE[path] = chart.where
 
 
-def _finish_drawing() -> None:
-    """Wait for every chart drawn ahead; a failed one is drawn again (and
-    warned about) by the page that shows it."""
+#: Where each chart drawn ahead is asked for, to warn there if it fails.
+_WHERE: dict[Path, str] = {}
+
+
+def finish_drawing(app: Sphinx | None = None, exception: Exception | None = None) -> None:
+    """build-finished: wait for the charts drawn ahead that no page of this
+    process waited for (those of a parallel write's pages, or of pages not
+    written this time); warn at each that failed. No drawing outlives the build."""
     while _POOL:
         _POOL.pop().shutdown(wait=True)
+    for path, future in sorted(charts.PENDING.items()):
+        error = future.exception() if exception is None else None
+        if error is not None:
+            logs.emit(logs.Problem(
+                logs.Kind.CHART,
+                f'the chart could not be drawn ({type(error).__name__}: {error}); '
+                'its numbers are in its text alternative',
+                _WHERE.get(path, 'kompass'),
+            ))
     charts.PENDING.clear()
-
-
-def finish_drawing(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: no drawing outlives the build."""
-    _finish_drawing()
+    _WHERE.clear()
 
 
 def setup_chartfiles(app: Sphinx) -> None:

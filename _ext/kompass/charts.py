@@ -359,7 +359,8 @@ def write_file(spec: Spec, path: Path, fmt: str) -> None:
 
 
 #: Charts being drawn ahead by ``chartfiles.draw_ahead``: path -> its future.
-#: Only the process that started them may wait for them.
+#: Only the process that started them may wait for them; Sphinx's writer
+#: processes (forked from it) leave them to it.
 PENDING: dict[Path, Future[None]] = {}
 _PENDING_OWNER: list[int] = [0]
 
@@ -372,10 +373,16 @@ def expect(path: Path, future: Future[None]) -> None:
 
 def ensure_file(spec: Spec, folder: Path, fmt: str) -> tuple[str, bool]:
     """The chart's file in *folder*: drawn ahead (waited for), drawn before
-    (reused), or drawn now. Returns the file name and whether it was drawn now."""
+    (reused), or drawn now. Returns the file name and whether it was drawn now.
+
+    In a writer process forked by a parallel build, a chart the main process
+    is drawing ahead is only named: the main process waits for it before the
+    build ends (``chartfiles.finish_drawing``), and warns if it failed."""
     name = file_name(spec, fmt)
     path = folder / name
-    future = PENDING.pop(path, None) if _PENDING_OWNER[0] == os.getpid() else None
+    if path in PENDING and _PENDING_OWNER[0] != os.getpid():
+        return name, False
+    future = PENDING.pop(path, None)
     if future is not None:
         future.result()  # a drawing error is raised here, at the chart's directive
     if path.is_file():

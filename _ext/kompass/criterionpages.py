@@ -315,9 +315,10 @@ def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
     pages.finish()
 
 
-def charts_in_use(domain: KompassDomain, config: Config, documents: Set[str]) -> list[Spec]:
+def charts_in_use(domain: KompassDomain, config: Config,
+                  documents: Set[str]) -> list[tuple[Spec, Catalogue]]:
     """The distribution charts the criterion pages show (not those of pages
-    a hand-written document stands in for)."""
+    a hand-written document stands in for), each with its catalogue."""
     calibration = calibration_of(domain, config)
     specs = []
     for page, catalogue, _area, crit in criteria_in_order(domain):
@@ -326,7 +327,7 @@ def charts_in_use(domain: KompassDomain, config: Config, documents: Set[str]) ->
             continue
         spec = distribution_spec(figures, domain.summaries, config.language or '')
         if spec is not None:
-            specs.append(spec)
+            specs.append((spec, catalogue))
     return specs
 
 
