@@ -383,3 +383,23 @@ def test_dropped_bib_links_are_located_in_one_pass() -> None:
     assert [line for _, _, line in problems] == [5 * i + 3 for i in range(count)]
     assert len(dropped) == count
     assert elapsed < 2, elapsed
+
+
+def test_editor_files_beside_a_report_are_passed_over(tmp_path) -> None:
+    """An evaluator's editor leaves swap, backup and lock files while a report
+    is open: no warning (make check stays quiet) and no change to
+    exclude_patterns (no rebuild of everything in make live). A folder so
+    named is judged as any other, since Sphinx would read what is in it."""
+    from kompass.reportfiles import Refused, refused_entries
+
+    folder = tmp_path / 'reports/ort-2024'
+    folder.mkdir(parents=True)
+    for name in ('index.md', '.index.md.swp', '.index.md.swo', 'index.md~', '#index.md#',
+                 '.~lock.tabell.csv#', '.DS_Store', 'Thumbs.db'):
+        (folder / name).write_text('x', encoding='utf8')
+    (folder / '.#index.md').symlink_to('root@host.1234')  # an Emacs lock
+    (tmp_path / 'reports/kopia~').mkdir()
+    (tmp_path / 'reports/kopia~/index.md').write_text('x', encoding='utf8')
+    assert refused_entries(tmp_path, 'reports') == [
+        Refused('reports/kopia~', True, "has a name other than letters a-z, digits, '-', "
+                "'_' and '.' (starting with a letter or digit)")]

@@ -40,6 +40,17 @@ SAFE_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]*')
 RESERVED = ('kompass-', 'kriterium-')
 
 
+#: Files editors and file managers leave beside the files they open: swap,
+#: backup, autosave and lock files, folder settings. None has a source suffix
+#: (Sphinx itself leaves out ``.#*``), nothing the build reads can name one
+#: (:mod:`.sanitize` refuses their names), and they come and go as an evaluator
+#: works: passed over without a word, so ``make check`` stays quiet and
+#: ``exclude_patterns`` stays the same while a report is open in an editor.
+EDITOR_CLUTTER = re.compile(
+    r'.*~|#.*#|\.#.*|\..*\.sw[a-p]|\.~lock\..*#|\.DS_Store|Thumbs\.db|desktop\.ini'
+)
+
+
 class NameProblem(Enum):
     """Why a name may not be used; the value names it ("... has <value>")."""
 
@@ -107,6 +118,8 @@ def _walk(top: Path, folder: Path, found: list[Refused]) -> None:
         except OSError:
             continue  # gone while walking
         is_dir = stat.S_ISDIR(mode)
+        if not is_dir and EDITOR_CLUTTER.fullmatch(entry.name):
+            continue  # a folder so named would be read: it is judged as any other
         if stat.S_ISLNK(mode):
             found.append(Refused(rel, False, 'is a symbolic link'))
             continue
