@@ -343,14 +343,44 @@ def test_criterion_pages_of_colliding_ids_are_numbered_once_each() -> None:
     assert pages[('k', '1' + '.' * 800 + '1')] == 'kriterier/k/1-1-800'
 
 
-def test_an_unreadable_data_file_is_a_warning(make_app, rootdir, tmp_path) -> None:
+def test_a_data_file_that_is_a_link_is_not_read(make_app, rootdir, tmp_path) -> None:
+    # A pull request could point the score data, a catalogue or the register
+    # at a file of the machine that builds it.
     src = tmp_path / 'src'
     shutil.copytree(rootdir / 'test-compare', src)
     data = src / 'reports/scores.csv'
     data.unlink()
     data.symlink_to('/proc/self/mem')
-    app = make_app('html', srcdir=src, builddir=tmp_path / 'build', freshenv=True)
+    secret = tmp_path / 'secret.yaml'
+    secret.write_text('id: hemlig\ntitle: LÖSENORD-123\nareas: [\n', encoding='utf8')
+    (src / 'criteria/hemlig.yaml').symlink_to(secret)
+    (src / 'register.csv').symlink_to(secret)
+    (src / 'reports/averages').mkdir()
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'build', freshenv=True,
+                   confoverrides={'kompass_check_municipalities': True,
+                                  'kompass_municipalities': 'register.csv',
+                                  'kompass_published_averages': 'reports/averages'})
+    app.build(force_all=True)
+    warnings = warnings_of(app)
+    for expected in (
+        '{root}/criteria/hemlig.yaml:1: WARNING: the catalogue is a symbolic link; it is not '
+        'read [kompass.catalogue]',
+        '{root}/register.csv:1: WARNING: the register of municipalities is a '
+        'symbolic link; it is not read [kompass.municipality]',
+        '{root}/reports/averages:1: WARNING: the file of published averages is not a '
+        'regular file; it is not read [kompass.data]',
+        '{root}/reports/scores.csv:1: WARNING: the score data file is a symbolic link; it '
+        'is not read [kompass.data]',
+    ):
+        assert expected in warnings
+    assert 'LÖSENORD' not in app.warning.getvalue()
+
+
+def test_an_unreadable_data_file_is_a_warning(make_app, rootdir, tmp_path) -> None:
+    # Outside the repository, where the configuration may put it.
+    app = make_app('html', srcdir=rootdir / 'test-compare', builddir=tmp_path,
+                   freshenv=True, confoverrides={'kompass_score_data': '/proc/self/mem'})
     app.build(force_all=True)
     assert warnings_of(app)[0] == (
-        '{root}/reports/scores.csv:1: WARNING: cannot read the file: Input/output error '
+        '/proc/self/mem:1: WARNING: cannot read the file: Input/output error '
         '[kompass.data]')

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .logs import Kind, Problem
+from .reportfiles import data_file_problem
 
 _LINE = '__line__'
 _ID = re.compile(r'[0-9A-Za-z]+(?:[._-][0-9A-Za-z]+)*')
@@ -335,13 +336,20 @@ def load_catalogue(path: Path) -> tuple[Catalogue, list[Problem]]:
     return catalogue, check.problems
 
 
-def load_catalogues(folder: Path) -> tuple[dict[str, Catalogue], list[Problem]]:
-    """Load every ``*.yaml``/``*.yml`` in *folder*, keyed by catalogue id."""
+def load_catalogues(folder: Path, root: Path | None = None
+                    ) -> tuple[dict[str, Catalogue], list[Problem]]:
+    """Load every ``*.yaml``/``*.yml`` in *folder*, keyed by catalogue id; in
+    the repository *root*, links and other than regular files are refused."""
     catalogues: dict[str, Catalogue] = {}
     problems: list[Problem] = []
     if not folder.is_dir():
         return catalogues, problems
     for path in sorted([*folder.glob('*.yaml'), *folder.glob('*.yml')]):
+        refused = data_file_problem(path, root) if root is not None else None
+        if refused is not None:
+            problems.append(Problem(Kind.CATALOGUE, f'the catalogue {refused}; it is not read',
+                                    f'{path}:1'))
+            continue
         catalogue, found = load_catalogue(path)
         catalogues[catalogue.id] = catalogue
         problems.extend(found)

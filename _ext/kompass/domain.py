@@ -36,6 +36,7 @@ from .records import (
     ViewRecord,
 )
 from .register import BUNDLED, Register, load_register, official_name, unknown_message
+from .reportfiles import data_file_problem
 from .rewrites import SITE_SCOPE, changed_pages, view_fingerprints
 from .scoredata import (
     DataRow,
@@ -494,10 +495,20 @@ def get_domain(env: BuildEnvironment) -> KompassDomain:
 def load_inputs(srcdir: Path, config: Any, confdir: Path | None = None) -> Inputs:
     """Read the catalogues, the register and the score data, and check the
     settings they are used with; never raises."""
-    catalogues, problems = load_catalogues(Path(srcdir, config.kompass_criteria_dir))
+    catalogues, problems = load_catalogues(Path(srcdir, config.kompass_criteria_dir), srcdir)
+
+    def refused(path: Path, kind: logs.Kind, what: str) -> bool:
+        """Whether *path* may not be read (a link, say): then a warning."""
+        problem = data_file_problem(path, srcdir)
+        if problem is not None:
+            problems.append(logs.Problem(kind, f'{what} {problem}; it is not read',
+                                         f'{path}:1'))
+        return problem is not None
+
     register = None
-    if config.kompass_check_municipalities:
-        register_path = Path(srcdir, config.kompass_municipalities or BUNDLED)
+    register_path = Path(srcdir, config.kompass_municipalities or BUNDLED)
+    if config.kompass_check_municipalities and not refused(
+            register_path, logs.Kind.MUNICIPALITY, 'the register of municipalities'):
         try:
             register = load_register(register_path)
         except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
@@ -519,12 +530,18 @@ def load_inputs(srcdir: Path, config: Any, confdir: Path | None = None) -> Input
         since = DEFAULT_SINCE
     inputs = EMPTY_INPUTS._replace(catalogues=catalogues, register=register, since=since)
     data_path = Path(srcdir, config.kompass_score_data)
-    averages, average_problems = load_published_averages(
-        Path(srcdir, config.kompass_published_averages), catalogues
+    averages_path = Path(srcdir, config.kompass_published_averages)
+    averages, average_problems = (
+        ((), ()) if refused(averages_path, logs.Kind.DATA, 'the file of published averages')
+        else load_published_averages(averages_path, catalogues)
+    )
+    score_data = (
+        ScoreData((), (), '') if refused(data_path, logs.Kind.DATA, 'the score data file')
+        else load_score_data(data_path, catalogues, inputs.slug_base)
     )
     return inputs._replace(
         problems=tuple(problems),
-        score_data=load_score_data(data_path, catalogues, inputs.slug_base),
+        score_data=score_data,
         score_data_path=str(data_path),
         published=averages,
         published_problems=average_problems,

@@ -166,6 +166,33 @@ def exclude_refused(app: Sphinx, config: Config) -> None:
         config.exclude_patterns = [*config.exclude_patterns, *new]
 
 
+def data_file_problem(path: Path, root: Path) -> str | None:
+    """Why the data file *path* (a catalogue, the score data, the register)
+    must not be read, or ``None``.
+
+    Within the repository *root*, the file and every folder on the way are
+    no symbolic links and the file is a regular one: a pull request could
+    otherwise make ``reports/scores.csv`` a link to a secret of the machine
+    that builds it (its lines would come back in warnings) or to a device that
+    never ends. A path the configuration puts outside the repository is the
+    configuration's choice.
+    """
+    top = Path(os.path.abspath(root))
+    full = Path(os.path.abspath(path))
+    if not full.is_relative_to(top):
+        return None
+    current = top
+    for part in full.relative_to(top).parts:
+        current = current / part
+        try:
+            mode = current.lstat().st_mode
+        except OSError:
+            return None  # missing: no data, as the reader says
+        if stat.S_ISLNK(mode):
+            return 'is a symbolic link' if current == full else 'goes through a symbolic link'
+    return None if stat.S_ISREG(mode) else 'is not a regular file'
+
+
 def setup_report_files(app: Sphinx) -> None:
     """Register the check (before anything reads the project's files)."""
     app.connect('config-inited', exclude_refused)
