@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -15,6 +16,12 @@ collect_ignore = ['roots', 'benchmark.py']
 PROJECT = Path(__file__).resolve().parent.parent
 # The extension lives in _ext/ (as in the project's conf.py), not in site-packages.
 sys.path.insert(0, str(PROJECT / '_ext'))
+
+# `make test` runs pytest inside make, which exports MAKELEVEL and MAKEFLAGS;
+# a make that a test starts would then be a sub-make, print "make[1]:" in its
+# messages and share the outer -j. Tests run make as an evaluator would: at top.
+for _name in ('MAKELEVEL', 'MAKEFLAGS', 'MFLAGS', 'MAKEOVERRIDES'):
+    os.environ.pop(_name, None)
 
 _ANSI = re.compile(r'\x1b\[[0-9;]*m')
 
