@@ -243,7 +243,15 @@ class FreshCitationNodes(SphinxPostTransform):
         pristine = getattr(self.env, _PRISTINE, None)
         if not bibliographies or not pristine:
             return
+        # Only the bibliographies this document holds: refreshing every one on
+        # every document made a site of N citing reports cost N x N copies.
+        # (Imported here: the transform is registered only with the package.)
+        from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
+        here = {(node['docname'], node['ids'][0])  # a BibliographyKey is this tuple
+                for node in self.document.findall(bibliography_node)}
         for key, value in bibliographies.items():
+            if tuple(key) not in here:
+                continue
             for cite_key, node in pristine.get(key, {}).items():
                 fresh = copy.deepcopy(node)
                 fresh[_MARK] = True
