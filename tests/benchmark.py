@@ -78,14 +78,6 @@ LABELS = {
 SITE = ('conf.py', *sorted(p.name for p in PROJECT.glob('*.md')
                            if p.name not in {'README.md', 'BENCHMARKS.md'}),
         'criteria', '_ext', '_static', '_templates', 'locales')
-#: Added to the kompass side's conf.py. Every report numbers its sources from [1],
-#: so two reports with citations warn bibtex.duplicate_label (a problem of the
-#: project, reported in BENCHMARKS.md); silenced here so that a warning-free
-#: build stays the benchmark's check of everything else. It costs no time.
-BIBTEX_NOTE = '''
-# benchmark: see BIBTEX_NOTE in tests/benchmark.py
-suppress_warnings = [*globals().get('suppress_warnings', []), 'bibtex.duplicate_label']
-'''
 _ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 
 
@@ -127,8 +119,6 @@ class Bench:
             else:
                 kompass.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, kompass / name)
-        with (kompass / 'conf.py').open('a', encoding='utf-8') as conf:
-            conf.write(BIBTEX_NOTE)
         write_static(self.src['plain'])
         self.sync()
 
@@ -543,9 +533,9 @@ def main(argv: list[str] | None = None) -> None:
                         help='runs of the two full builds (default: --runs)')
     parser.add_argument('--pdf-runs', type=int, default=1,
                         help='runs of the PDF case (default 1: it is the slowest)')
-    parser.add_argument('--citations', choices=('yes', 'no'), default='no',
+    parser.add_argument('--citations', choices=('yes', 'no'), default='yes',
                         help="Karlskrona's citations and bibliography in every report "
-                             '(default no: see BENCHMARKS.md)')
+                             '(default yes)')
     parser.add_argument('--only', default='',
                         help=f'comma-separated cases to run (default all): {",".join(CASES)}')
     parser.add_argument('--out', type=Path, default=PROJECT / '_build' / 'bench')
