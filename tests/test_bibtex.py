@@ -161,3 +161,36 @@ def test_broken_bib_files_are_located_warnings(app) -> None:
     assert sorted(text for _, text in _sources(c_page)) == ['Cby kommun. Program c.', 'Sist c.']
     d_page = _page(app, 'reports/dby-2024/index')
     assert 'Plan d.' in d_page and 'P-BIBURL' not in d_page
+
+
+def _read_warnings(monkeypatch, path: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """What reading one .bib file warns, as warning lines (file name only)."""
+    from kompass import bibfiles
+
+    said: list[str] = []
+    monkeypatch.setattr(bibfiles, '_warn', lambda message, location, kind=bibfiles.Kind.BIB:
+                        said.append(f'{location}: WARNING: {message} [kompass.{kind.value}]'))
+    bibfiles._read_bibfile(path, 'utf-8-sig')
+    return [line.replace(f'{path.parent}/', '') for line in said]
+
+
+def test_a_bib_file_that_cannot_be_read_is_a_warning(tmp_path, monkeypatch) -> None:
+    folder = tmp_path / 'kallor.bib'  # a folder by the name of a .bib file
+    folder.mkdir()
+    assert _read_warnings(monkeypatch, folder) == [
+        'kallor.bib:1: WARNING: cannot read this .bib file: Is a directory [kompass.bib]']
+
+
+def test_a_pybtex_failure_is_a_warning_not_a_traceback(tmp_path, monkeypatch) -> None:
+    """Whatever pybtex's parser raises (its own bugs included) ends in a warning."""
+    from pybtex.database.input.bibtex import Parser  # type: ignore[import-untyped]
+
+    def broken(self, text):  # type: ignore[no-untyped-def]
+        raise RuntimeError('pybtex broke')
+
+    monkeypatch.setattr(Parser, 'parse_string', broken)
+    path = tmp_path / 'kallor.bib'
+    path.write_text('@book{a, title = {A}}\n', encoding='utf8')
+    assert _read_warnings(monkeypatch, path) == [
+        'kallor.bib:1: WARNING: cannot read this .bib file: pybtex broke; its sources are '
+        'left out [kompass.bib]']

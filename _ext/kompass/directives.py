@@ -312,7 +312,8 @@ class CriteriaCatalogueDirective(_KompassDirective):
             known = ', '.join(sorted(domain.catalogues)) or 'none'
             self.problem(
                 Kind.CATALOGUE,
-                f'unknown criteria catalogue {wanted!r}; known catalogues: {known}',
+                f'criteria-catalogue: unknown criteria catalogue {wanted!r}; '
+                f'known catalogues: {known}',
             )
         for catalogue in domain.catalogues.values():
             self.env.note_dependency(catalogue.path)
@@ -348,8 +349,9 @@ class ScoreChartDirective(_KompassDirective):
         domain.note_aggregate(self.env.docname, CHART_SCOPE, self.lineno)
         domain.add_chart(ChartRecord(self.env.docname, self.lineno, kind, slug, criteria))
         if criteria and criteria not in domain.catalogues:
-            self.problem(Kind.CATALOGUE, f'unknown criteria catalogue {criteria!r}; known '
-                         f'catalogues: {", ".join(sorted(domain.catalogues)) or "none"}')
+            self.problem(Kind.CATALOGUE, f'{kind} chart: unknown criteria catalogue '
+                         f'{criteria!r}; known catalogues: '
+                         f'{", ".join(sorted(domain.catalogues)) or "none"}')
         if not slug and kind != 'totals':
             domain.add_view(ViewRecord(self.env.docname, self.lineno, 'score chart'))
         return [self.placeholder(kn.score_chart, kind=kind, evaluation=slug,
