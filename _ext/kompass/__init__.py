@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __version__ = '0.1.0'
 
 #: Bump whenever the records or results stored in the environment change shape.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def _enable_colon_fences(app: Sphinx, config: Config) -> None:

@@ -155,7 +155,7 @@ class KompassDomain(Domain):
     label = 'Kommunkompassen'
     #: Bump whenever a record, :class:`Inputs` or :class:`Derived` changes shape
     #: (``tests/test_env_shape.py`` fails until you do).
-    data_version = 2
+    data_version = 3
     initial_data = {
         **{key: {} for key in PER_DOC},
         'inputs': EMPTY_INPUTS,
