@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import values
 from .catalogue import Catalogue, load_catalogues
 from .register import BUNDLED, Municipality, load_register, unknown_message
 
@@ -182,9 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--criteria', default='kommunkompassen-2020')
     parser.add_argument('--project', type=Path, default=PROJECT)
     args = parser.parse_args(argv)
-    year = args.year.strip()
-    if not (year.isascii() and year.isdigit() and len(year) == 4):
-        print(f'make new: YEAR {args.year!r} is not a four-digit year', file=sys.stderr)
+    try:
+        year = values.year(args.year)
+    except values.BadValue as exc:
+        print(f'make new: YEAR {exc}', file=sys.stderr)
         return 1
     register = load_register(BUNDLED)
     found = register.find(args.municipality)
@@ -198,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
               f'{", ".join(sorted(catalogues))}', file=sys.stderr)
         return 1
     try:
-        folder = create(found, int(year), args.project / 'reports', catalogue)
+        folder = create(found, year, args.project / 'reports', catalogue)
     except FileExistsError as exc:
         print(f'make new: {exc}', file=sys.stderr)
         return 1

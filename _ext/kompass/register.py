@@ -7,11 +7,10 @@ tells a real name from a typo and suggests the closest names.
 from __future__ import annotations
 
 import csv
-import difflib
 from pathlib import Path
 from typing import NamedTuple
 
-from .values import make_slug
+from .values import closest, make_slug
 
 BUNDLED = Path(__file__).parent / 'data' / 'kommuner.csv'
 
@@ -54,8 +53,7 @@ class Register(NamedTuple):
 
     def suggest(self, name: str) -> list[str]:
         """Up to three registered names close to *name*."""
-        names = [m.name for m in self.by_key.values()]
-        return difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.6)
+        return closest(name, (m.name for m in self.by_key.values()))
 
     def __len__(self) -> int:
         return len(self.by_key)

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 #: Longest whole number we read: far beyond any score, and short enough that
 #: ``int()`` never meets Python's limit on digits.
 _MAX_DIGITS = 9
-_WHOLE = re.compile(r'[+-]?\d+')
-_YEAR = re.compile(r'\d{4}')
-_ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
-_SLUG = re.compile(r'[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}')
+# re.ASCII: \d alone also matches other scripts' digits ('٢٠٢٢'), which int()
+# reads but which have no place in a number, a year or a file name.
+_WHOLE = re.compile(r'[+-]?\d+', re.ASCII)
+_YEAR = re.compile(r'\d{4}', re.ASCII)
+_ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}', re.ASCII)
+_SLUG = re.compile(r'[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}', re.ASCII)
 
 
 class BadValue(ValueError):
@@ -88,7 +90,12 @@ def missing_columns(found: Sequence[str] | None, required: Sequence[str]) -> lis
     return [column for column in required if column not in have]
 
 
+def closest(wanted: str, known: Iterable[str]) -> list[str]:
+    """Up to three of *known* that look like *wanted*, closest first."""
+    return difflib.get_close_matches(wanted.strip(), sorted(known), n=3, cutoff=0.6)
+
+
 def did_you_mean(wanted: str, known: Iterable[str]) -> str:
     """`` (did you mean a, b?)`` for the closest of *known*, or nothing."""
-    close = difflib.get_close_matches(wanted, sorted(known), n=3, cutoff=0.6)
+    close = closest(wanted, known)
     return f' (did you mean {", ".join(close)}?)' if close else ''
