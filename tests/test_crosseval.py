@@ -562,8 +562,11 @@ CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 def crosseval_site(tmp_path_factory: pytest.TempPathFactory, rootdir: Path) -> Path:
     from sphinx.testing.util import SphinxTestApp
 
+    # Six evaluations have area scores: an average of them is shown only when
+    # kompass_average_min allows six (FORMAT.md); the test sees both sides.
     app = SphinxTestApp('html', srcdir=rootdir / 'test-crosseval',
-                        builddir=tmp_path_factory.mktemp('crosseval-site'), freshenv=True)
+                        builddir=tmp_path_factory.mktemp('crosseval-site'), freshenv=True,
+                        confoverrides={'kompass_average_min': 6})
     try:
         app.build(force_all=True)
         assert warnings_of(app) == []
@@ -647,6 +650,15 @@ def test_the_comparison_in_a_real_browser_from_file(crosseval_site: Path) -> Non
         page.select_option('#kompass-compare-reference', label='Ort 2024')
         assert _cells(page, 'table.kompass-compare-areas')[0][-2:] == [
             'Skillnad Ort 2022 − Ort 2024', 'Skillnad Genomsnitt t.o.m. 2024-05-01 − Ort 2024']
+        # At the end of 2022 only three evaluations stand behind it: no average.
+        page.goto(compare + '?jamfor=ort-2022,ort-2024&snitt=2022-12-31')
+        assert 'Ett genomsnitt av färre än 6 utvärderingar visas inte (–).' in \
+            page.get_by_role('status').inner_text()
+        assert _cells(page, 'table.kompass-compare-areas')[1:] == [
+            ['1. Första området', '100', '60', '60', '–', '0', '–'],
+            ['2. Andra området', '100', '40', '60', '–', '+20', '–'],
+            ['Totalt', '200', '100', '120', '–', '+20', '–'],
+        ]
 
         # The report's link opens the comparison pre-filled.
         page.goto((crosseval_site / 'reports/ort-2024/index.html').as_uri())

@@ -60,6 +60,7 @@ def _labels() -> dict[str, str]:
         'averageCount': _('Genomsnittet bygger på %s utvärderingar med områdespoäng '
                           'och %s med totalpoäng.'),
         'small': _('Litet underlag: färre än %s utvärderingar.'),
+        'withheld': _('Ett genomsnitt av färre än %s utvärderingar visas inte (–).'),
         'areas': _('Poäng per område'),
         'criteriaTable': _('Poäng per delområde'),
         'area': _('Område'),
@@ -85,7 +86,7 @@ def _summary_data(domain: KompassDomain, builder: Builder, docname: str,
 
 
 def compare_data(domain: KompassDomain, builder: Builder, docname: str,
-                 small_sample: int) -> dict[str, Any]:
+                 small_sample: int, average_min: int) -> dict[str, Any]:
     """What the script compares: every evaluation, the catalogues, the labels."""
     catalogues = []
     for cid, catalogue in sorted(domain.catalogues.items()):
@@ -110,6 +111,7 @@ def compare_data(domain: KompassDomain, builder: Builder, docname: str,
     return {
         'since': domain.inputs.since,
         'smallSample': small_sample,
+        'averageMin': average_min,
         'catalogues': catalogues,
         'evaluations': [_summary_data(domain, builder, docname, s) for s in evaluations
                         if s.criteria in domain.catalogues],
@@ -161,7 +163,7 @@ def compare_view(ctx: ViewContext) -> list[nodes.Node]:
             'den här sidan. Här står alla utvärderingars poäng per område och totalt; '
             'poängen per delområde står i varje rapports översikt.')), *fallback]
     data = compare_data(ctx.domain, ctx.builder, ctx.docname,
-                        small_sample(ctx.builder.config))
+                        small_sample(ctx.builder.config), ctx.builder.config.kompass_average_min)
     noscript = escape(_(
         'Jämförelsen körs i webbläsaren och behöver JavaScript. Utan det finns alla '
         'utvärderingars poäng per område och totalt i tabellen nedan, poängen per '

@@ -66,6 +66,12 @@
 
   function known(value) { return value !== null && value !== undefined; }
 
+  /* A mean only of enough values: FORMAT.md shows no computed average of
+   * fewer than kompass_average_min evaluations (it is left out, not guessed). */
+  function meanOfEnough(values, minimum) {
+    return values.length >= minimum ? mean(values) : null;
+  }
+
   /* FORMAT.md's national average at a date: final evaluations of the same
    * criteria dated from `since` up to and including the date. */
   function average(data, catalogue, date, labels) {
@@ -78,17 +84,17 @@
     catalogue.areas.forEach(function (area) {
       var values = pool.filter(function (e) { return known(e.areas[area.id]); })
         .map(function (e) { return e.areas[area.id]; });
-      result.areas[area.id] = mean(values);
+      result.areas[area.id] = meanOfEnough(values, data.averageMin);
       result.areaCount = Math.max(result.areaCount, values.length);
       area.criteria.forEach(function (crit) {
         var points = pool.filter(function (e) { return known(e.points[crit.id]); })
           .map(function (e) { return e.points[crit.id]; });
-        result.points[crit.id] = mean(points);
+        result.points[crit.id] = meanOfEnough(points, data.averageMin);
       });
     });
     var totals = pool.filter(function (e) { return known(e.total); })
       .map(function (e) { return e.total; });
-    result.total = mean(totals);
+    result.total = meanOfEnough(totals, data.averageMin);
     result.totalCount = totals.length;
     return result;
   }
@@ -291,7 +297,9 @@
     var avg = series.filter(function (s) { return s.isAverage; })[0];
     if (avg) {
       messages.push(format(L.averageCount, avg.areaCount, avg.totalCount));
-      if (avg.areaCount < this.data.smallSample) {
+      if (Math.min(avg.areaCount, avg.totalCount) < this.data.averageMin) {
+        messages.push(format(L.withheld, this.data.averageMin));
+      } else if (avg.areaCount < this.data.smallSample) {
         messages.push(format(L.small, this.data.smallSample));
       }
     }
