@@ -21,6 +21,7 @@ from conftest import next_app, warnings_of
 ROOT = Path(__file__).parent / 'roots' / 'test-security-content'
 REPORT = '{root}/reports/ort-2024/index.md'
 EXTRA = '{root}/reports/ort-2024/extra.md'
+ALIAS = '{root}/reports/ort-2024/alias.md'  # the directives by their Swedish names
 
 EXPECTED = [
     f'{REPORT}:10: WARNING: raw html is not published from a report; it was left out '
@@ -65,11 +66,23 @@ EXPECTED = [
     'repository; nothing was read from it [kompass.include]',
     f'{EXTRA}:23: WARNING: a {{tabularcolumns}} column spec is raw LaTeX, not published '
     'from a report; it was left out [kompass.raw]',
+    f'{ALIAS}:5: WARNING: a {{raw}} block is not published from a report; it was left out '
+    '[kompass.raw]',
+    f"{ALIAS}:9: WARNING: {{include}} of '../../../utanfor/ror' is outside the repository; "
+    'nothing was read from it [kompass.include]',
+    f"{ALIAS}:13: WARNING: {{csv-table}} :file: '../../../utanfor/ror' is outside the "
+    'repository; nothing was read from it [kompass.include]',
+    f"{ALIAS}:17: WARNING: image '../../../utanfor/P-IMAGE.png' is outside the repository; "
+    'nothing was read from it [kompass.include]',
+    f"{ALIAS}:20: WARNING: figure '../../../utanfor/ror' is outside the repository; "
+    'nothing was read from it [kompass.include]',
+    f"{ALIAS}:27: WARNING: {{include}} of '../../../utanfor/ror' is outside the repository; "
+    'nothing was read from it [kompass.include]',
 ]
 
 #: Written by the report; none of it may reach a rendered page or the PDF.
 PAYLOADS = ('P-HTMLBLOCK', 'P-INLINE', 'P-RAWDIR', 'P-FTPLINK', 'P-JSLINK', 'P-RAWTEX',
-            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD', 'P-TABCOLS')
+            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD', 'P-TABCOLS', 'P-ALIASRAW')
 #: Math is LaTeX: shown as text, never as LaTeX the PDF would run.
 MATH = ('P-MATHROLE', 'P-MATHBLOCK')
 #: The content of the files outside the repository: in no file of any build.
@@ -160,6 +173,7 @@ def test_report_content_is_data_in_every_output(make_app, repository, tmp_path) 
             if builder != 'text':  # plain text shows no link targets
                 assert 'P-OK-HTTPS' in written
             assert 'P-FIGCAPTION' in written  # the figure's caption, without its image
+            assert 'P-ALIASCAPTION' in written
             for formula in MATH:  # the author's text is kept, as text
                 assert formula in written
             assert 'P-PROJECT-INCLUDED-MD' in written and 'P-PROJECT-INCLUDED-RST' in written
@@ -227,3 +241,24 @@ def test_link_schemes_are_read_as_a_browser_reads_them() -> None:
     for uri in ('https://skr.se', 'http://x', 'mailto:a@b.se', 'omrade-1.html#x', '#id',
                 '../index.html', '//cdn.example/x'):
         assert not unpublished_link(uri), uri
+
+
+@pytest.mark.sphinx('html', testroot='security-content')
+def test_every_name_of_a_guarded_directive_is_guarded(app) -> None:
+    """docutils finds a directive by its name in the document's language first
+    ({inkludera}, {rå}, {bild}), then imports its own class: every such name
+    must give the guarded class (registered by *app*'s setup)."""
+    from docutils.parsers.rst import directives
+    from docutils.parsers.rst.languages import get_language
+    from docutils.utils import new_document
+
+    from kompass.sanitize import GUARDED, directive_aliases
+
+    document = new_document('<test>')
+    for canonical, guarded in GUARDED.items():
+        names = directive_aliases(canonical)
+        assert len(names) > 5, canonical  # docutils' languages were found
+        for language in ('sv', 'en', 'de', 'fi'):
+            for name in names:
+                found, _ = directives.directive(name, get_language(language), document)  # type: ignore[arg-type]
+                assert found is guarded, (language, name)

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.images import Image
 from docutils.parsers.rst.directives.misc import Include as DocutilsInclude
 from docutils.parsers.rst.directives.misc import Meta, Raw
@@ -455,14 +455,45 @@ def _located(node: nodes.Node, docname: str) -> Any:
     return docname
 
 
+#: The directives that read files or publish unescaped output, by their
+#: canonical (English) docutils name.
+GUARDED: dict[str, type[Directive]] = {
+    'include': SafeInclude, 'raw': SafeRaw, 'csv-table': SafeCSVTable,
+    'meta': SafeMeta, 'image': SafeImage, 'figure': SafeFigure,
+}
+
+
+def directive_aliases(canonical: str) -> set[str]:
+    """Every name docutils knows *canonical* by, in any of its languages.
+
+    docutils looks a directive name up in the document's language first
+    (``language = 'sv'``: ``{inkludera}``, ``{rå}``, ``{bild}``) and then
+    imports its own class for the canonical name, past any override of the
+    English one; so each alias gets the guarded class too.
+    """
+    import importlib
+    import pkgutil
+
+    from docutils.parsers.rst import languages
+
+    names = {canonical}
+    for module in pkgutil.iter_modules(languages.__path__):
+        try:
+            language = importlib.import_module(f'{languages.__name__}.{module.name}')
+        except ImportError:  # pragma: no cover - a broken docutils language module
+            continue
+        for alias, name in getattr(language, 'directives', {}).items():
+            if name == canonical and alias.isprintable() and ' ' not in alias:
+                names.add(alias.lower())
+    return names
+
+
 def setup_sanitize(app: Sphinx) -> None:
-    """Register the rule's directives and transforms."""
-    app.add_directive('include', SafeInclude, override=True)
+    """Register the rule's directives (under every name docutils gives them)
+    and transforms."""
+    for canonical, guarded in GUARDED.items():
+        for name in sorted(directive_aliases(canonical)):
+            app.add_directive(name, guarded, override=True)
     app.add_directive('literalinclude', SafeLiteralInclude, override=True)
-    app.add_directive('raw', SafeRaw, override=True)
-    app.add_directive('csv-table', SafeCSVTable, override=True)
-    app.add_directive('meta', SafeMeta, override=True)
-    app.add_directive('image', SafeImage, override=True)
-    app.add_directive('figure', SafeFigure, override=True)
     app.add_transform(ReportContent)
     app.add_post_transform(PublishedLinks)
