@@ -403,3 +403,27 @@ def test_editor_files_beside_a_report_are_passed_over(tmp_path) -> None:
     assert refused_entries(tmp_path, 'reports') == [
         Refused('reports/kopia~', True, "has a name other than letters a-z, digits, '-', "
                 "'_' and '.' (starting with a letter or digit)")]
+
+
+def test_the_criteria_folder_holds_no_pages(make_app, tmp_path, monkeypatch) -> None:
+    """A Markdown file a pull request puts in criteria/ is not read as a page
+    (it would have none of the reports' rules: its front matter turns on
+    MyST's templates), and a link there to a folder is not walked into."""
+    repo = tmp_path / 'repo'
+    shutil.copytree(ROOT, repo)
+    outside = tmp_path / 'utanfor'
+    outside.mkdir()
+    (outside / 'hemlig.md').write_text('# Hemlig\n\nP-SECRET-LINKDIR\n', encoding='utf8')
+    (repo / 'criteria/lankmapp').symlink_to('../../utanfor')
+    (repo / 'criteria/sida.md').write_text(
+        '---\norphan: true\nmyst:\n  enable_extensions: [substitution]\n---\n# Sida\n\n'
+        "{{ cycler.__init__.__globals__.os.popen('touch \"$KOMPASS_PROBE\"').read() }}\n\n"
+        '<script>P-CRITERIA-SCRIPT</script>\n', encoding='utf8')
+    monkeypatch.setenv('KOMPASS_PROBE', str(tmp_path / 'ran'))
+    app = make_app('html', srcdir=repo, builddir=tmp_path / 'out', freshenv=True)
+    app.build(force_all=True)
+    assert not (tmp_path / 'ran').exists()
+    assert not any(docname.startswith('criteria/') for docname in app.env.found_docs)
+    for path, text in _outputs(Path(app.outdir)).items():
+        assert 'P-CRITERIA-SCRIPT' not in text and 'P-SECRET-LINKDIR' not in text, path
+    assert 'mini' in app.env.get_domain('kompass').catalogues  # the data is still read

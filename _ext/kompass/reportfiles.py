@@ -193,6 +193,22 @@ def data_file_problem(path: Path, root: Path) -> str | None:
     return None if stat.S_ISREG(mode) else 'is not a regular file'
 
 
+def exclude_criteria_folder(app: Sphinx, config: Config) -> None:
+    """config-inited: the criteria folder holds data (the catalogues' YAML),
+    never pages. Left out whole, so that a Markdown file a pull request puts
+    there is not read as a page with none of the reports' rules (its front
+    matter could turn on MyST's templates), and a symbolic link there is
+    not walked into."""
+    folder = os.path.normpath(config.kompass_criteria_dir or '').replace(os.sep, '/')
+    if folder in {'', '.'} or folder.startswith('../') or os.path.isabs(folder):
+        return  # the project itself, or outside it: the configuration's choice
+    patterns = [exclude_pattern(folder), exclude_pattern(folder) + '/**']
+    new = [p for p in patterns if p not in config.exclude_patterns]
+    if new:
+        config.exclude_patterns = [*config.exclude_patterns, *new]
+
+
 def setup_report_files(app: Sphinx) -> None:
-    """Register the check (before anything reads the project's files)."""
+    """Register the checks (before anything reads the project's files)."""
     app.connect('config-inited', exclude_refused)
+    app.connect('config-inited', exclude_criteria_folder)
