@@ -78,11 +78,18 @@ EXPECTED = [
     'nothing was read from it [kompass.include]',
     f"{ALIAS}:27: WARNING: {{include}} of '../../../utanfor/ror' is outside the repository; "
     'nothing was read from it [kompass.include]',
+    f'{ALIAS}:36: WARNING: raw html is not published from a report; it was left out '
+    '[kompass.raw]',
+    f'{ALIAS}:38: WARNING: raw html is not published from a report; it was left out '
+    '[kompass.raw]',
 ]
 
 #: Written by the report; none of it may reach a rendered page or the PDF.
 PAYLOADS = ('P-HTMLBLOCK', 'P-INLINE', 'P-RAWDIR', 'P-FTPLINK', 'P-JSLINK', 'P-RAWTEX',
-            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD', 'P-TABCOLS', 'P-ALIASRAW')
+            'P-META', 'P-REMOTE', 'P-IMAGE', 'P-DOWNLOAD', 'P-TABCOLS', 'P-ALIASRAW',
+            # raw HTML in a motivation and a good example's sentence, quoted on
+            # the criterion and municipality pages
+            'P-MOTIVRAW', 'P-EXAMPLERAW')
 #: Math is LaTeX: shown as text, never as LaTeX the PDF would run.
 MATH = ('P-MATHROLE', 'P-MATHBLOCK')
 #: The content of the files outside the repository: in no file of any build.

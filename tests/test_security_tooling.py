@@ -313,7 +313,7 @@ def test_interrupted_make_diff_leaves_no_worktree_and_no_folder(
 @pytest.mark.parametrize(('value', 'cell'), [
     ('=1+2', "'=1+2"), ('+SUM(1)', "'+SUM(1)"), ('-2+3', "'-2+3"), ('@A1', "'@A1"),
     ('\t=1', "'\t=1"), ('\r=1', "'\r=1"), ('-', "'-"),
-    ('-5', '-5'), ('+3', '+3'), ('-1.5', '-1.5'), ('-2e3', '-2e3'),
+    ('-5', '-5'), ('+3', '+3'), ('-1.5', '-1.5'), ('-2e3', '-2e3'), ('-١', "'-١"),
     (-4, -4), (0, 0), (None, ''), ('Lund', 'Lund'), ('a=b', 'a=b'),
 ])
 def test_csv_cell_neutralises_formulas_and_keeps_numbers(value: object, cell: object) -> None:

@@ -20,6 +20,7 @@ from .logs import Kind, Problem
 from .nodes import CRITERION_ATTRIBUTE
 from .records import MentionRecord
 from .register import unknown_message
+from .sanitize import text_without_raw
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -82,7 +83,7 @@ def _sentence(node: nodes.Node) -> str:
         block = block.parent
     if not isinstance(block, nodes.Element):
         return node.astext()
-    text = ' '.join(block.astext().split())
+    text = ' '.join(text_without_raw(block).split())
     mention = ' '.join(node.astext().split())
     for sentence in _SENTENCE_END.split(text):
         if mention in sentence:

@@ -34,7 +34,7 @@ SCHEMA = Path(__file__).parent / 'scores.schema.json'
 
 #: What makes a spreadsheet read a cell as a formula (or a DDE command).
 _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
-_NUMBER = re.compile(r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?')
+_NUMBER = re.compile(r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)
 
 
 def _file(srcdir: Path, docname: str, doc2path: Any) -> str:

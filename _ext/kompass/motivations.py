@@ -29,7 +29,7 @@ def _dropped(node: nodes.Node) -> bool:
     """What a quoted motivation leaves out: marks, citations ({cite:p} shows
     its bare key before it is resolved) and references without a text of
     their own (they show their target); an explicit reference keeps its text."""
-    if isinstance(node, _MARKS):
+    if isinstance(node, (*_MARKS, nodes.raw)):  # raw: see sanitize.text_without_raw
         return True
     if isinstance(node, addnodes.pending_xref):
         return node.get('refdomain') == 'cite' or not node.get('refexplicit')

@@ -76,6 +76,18 @@ def shown(value: str, limit: int = 60) -> str:
     return repr(value)
 
 
+def text_without_raw(node: nodes.Node) -> str:
+    """The text of *node* with raw output left out: what is quoted elsewhere
+    (a good example's sentence, a motivation) is recorded before the report
+    rule drops a report's raw HTML, and must not carry it to other pages."""
+    if not isinstance(node, nodes.Element) or not any(node.findall(nodes.raw)):
+        return node.astext()
+    copy = node.deepcopy()
+    for raw in list(copy.findall(nodes.raw)):
+        raw.parent.remove(raw)
+    return copy.astext()
+
+
 def in_reports(env: BuildEnvironment, docname: str) -> bool:
     """Whether *docname* is a report's document (the rule applies to it)."""
     folder = env.config.kompass_reports_dir.strip('/')
