@@ -105,6 +105,16 @@ def test_pdf_has_the_names_without_dead_links(app) -> None:
     tex = (Path(app.outdir) / 'karlskrona-2024.tex').read_text(encoding='utf8')
     assert 'Burlövs kommun' in tex
     assert 'kommuner/' not in tex  # the pages belong to the site, not the PDF
+    # Every internal link of every PDF has its target: the good-examples index
+    # links back to each mention's sentence.
+    mentions = 0
+    for path in Path(app.outdir).glob('*.tex'):
+        text = path.read_text(encoding='utf8')
+        labels = set(re.findall(r'\\label\{\\detokenize\{(.*?)\}\}', text))
+        links = re.findall(r'\\hyperref\[\\detokenize\{(.*?)\}\]', text)
+        assert [link for link in links if link not in labels] == [], path.name
+        mentions += sum('gott-exempel' in link for link in links)
+    assert mentions > 0
 
 
 @pytest.mark.sphinx('html', testroot='examples', freshenv=True, copy_test_root=True)

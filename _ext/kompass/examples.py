@@ -24,6 +24,7 @@ from .sanitize import text_without_raw
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.writers.latex import LaTeXTranslator
 
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9"”])')
 
@@ -128,8 +129,20 @@ class RecordGoodExamples(SphinxTransform):
             ))
 
 
+def visit_good_example_latex(self: LaTeXTranslator, node: good_example) -> None:
+    """A mention as a LaTeX target, so that the good-examples index and the
+    municipality sections of the site PDF link back to its sentence (Sphinx
+    writes no label for an inline's ids)."""
+    self.body.append(''.join(self.hypertarget(node_id) for node_id in node['ids']))
+    self.visit_inline(node)
+
+
+def depart_good_example_latex(self: LaTeXTranslator, node: good_example) -> None:
+    self.depart_inline(node)
+
+
 def setup_examples(app: Sphinx) -> None:
     """Register the role and the transform that records mentions."""
     app.add_role('good-example', GoodExampleRole())
-    app.add_node(good_example)
+    app.add_node(good_example, latex=(visit_good_example_latex, depart_good_example_latex))
     app.add_transform(RecordGoodExamples)
