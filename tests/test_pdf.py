@@ -113,9 +113,10 @@ def _language(pdf: Path) -> str | None:
 def test_pdf_metadata_names_title_author_subject_and_language(ort_pdf) -> None:
     _, outdir = ort_pdf
     info = _pdfinfo(outdir / 'ort-2024.pdf')
-    assert info['Title'] == 'Kommunkompassen – Analys av Orts kommun'
+    assert info['Title'] == 'Kommunkompassen – Analys av Orts kommun 2024'
     assert info['Author'] == 'Åsa Öberg, Bo Ek'
-    assert info['Subject'] == ('Utvärdering med Kommunkompassen (Minikompassen) 1 maj 2024')
+    assert info['Subject'] == (
+        'Utvärdering med Kommunkompassen, kriterier: Minikompassen, 1 maj 2024')
     assert _language(outdir / 'ort-2024.pdf') == 'sv'
 
 
@@ -167,3 +168,31 @@ def test_the_projects_pdfs_have_no_blank_page_or_overfull_line(project_latex, na
     assert pages and all(page.strip() for page in pages), 'a blank page'
     log = (project_latex / f'{name}.log').read_text(encoding='latin-1')
     assert 'Overfull \\hbox' not in log and 'Overfull \\vbox' not in log
+    assert 'Float too large' not in log  # a chart taller than the page
+    assert 'There were undefined references' not in log  # a link without its target
+    assert 'destination with the same identifier' not in log  # two pages "1"
+    toc = (project_latex / f'{name}.toc').read_text(encoding='utf8')
+    assert _pages_ending_in_a_heading(pages, toc) == []
+
+
+def _pages_ending_in_a_heading(pages: list[str], toc: str) -> list[tuple[int, str]]:
+    """The pages whose last line (before the page number) is a heading."""
+    import re
+
+    def plain(text: str) -> str:
+        text = text.replace('\\textendash {}', '–')
+        text = re.sub(r'\\[a-zA-Z]+\s*|[{}]', '', text)
+        return ' '.join(text.split())
+
+    titles = {plain(t) for t in re.findall(
+        r'\\contentsline \{(?:chapter|(?:sub)*section|paragraph)\}\{(.*?)\}\{\d+\}', toc)}
+    found = []
+    for number, page in enumerate(pages, 1):
+        lines = [' '.join(line.split()) for line in page.splitlines() if line.strip()]
+        if lines and lines[-1].isdigit():
+            lines = lines[:-1]  # the page number
+        if not lines or lines[-1].startswith(('•', '◦', '–')):
+            continue  # a list item, not a heading
+        tail = ' '.join(lines[-3:]).replace('- ', '')  # words hyphenated across lines
+        found += [(number, t) for t in titles if t and tail.endswith(t)]
+    return found

@@ -104,11 +104,14 @@ def title_page(document: EvaluationDocument, domain: KompassDomain, config: Conf
         'evaluators': evaluators,
         'facts': facts,
         'publisher': 'Sveriges Kommuner och Regioner',
-        'pdftitle': f'Kommunkompassen – {document.title}',
+        # Title and subject as a library catalogue shows them: the year in
+        # the title, so that two evaluations of one municipality differ.
+        'pdftitle': ' '.join(part for part in (
+            f'Kommunkompassen – {document.title}', str(rec.year or '')) if part),
         'pdfauthor': evaluators or config.author,
-        'subject': ' '.join(part for part in (
+        'subject': ', '.join(part for part in (
             _('Utvärdering med Kommunkompassen'),
-            f'({catalogue.title})' if catalogue else '', date) if part),
+            _('kriterier: %s') % catalogue.title if catalogue else '', date) if part),
     }, config)
 
 
@@ -181,11 +184,20 @@ LAYOUT = r'''
   \renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0pt}}
 \fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{{\py@HeaderFamily\thepage}}%
   \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}
-\makeatother
 \usepackage{etoolbox,needspace}
-\pretocmd{\section}{\needspace{6\baselineskip}}{}{}
-\pretocmd{\subsection}{\needspace{5\baselineskip}}{}{}
-\pretocmd{\subsubsection}{\needspace{4\baselineskip}}{}{}
+% Room for a heading and a few lines under it, or a new page; not right
+% under another heading (\if@nobreak), where \needspace's break point would
+% leave that heading alone at the foot of the page.
+\newcommand{\kompassroom}[1]{\if@nobreak\else\needspace{#1\baselineskip}\fi}
+\pretocmd{\section}{\kompassroom{6}}{}{}
+\pretocmd{\subsection}{\kompassroom{5}}{}{}
+\pretocmd{\subsubsection}{\kompassroom{4}}{}{}
+% A link target right under a heading (a score's label) is a whatsit, after
+% which TeX may break the page and leave the heading alone: not there.
+\let\kompass@phantomsection\phantomsection
+\renewcommand{\phantomsection}{\kompass@phantomsection
+  \ifvmode\if@nobreak\nobreak\fi\fi}
+\makeatother
 '''
 
 

@@ -140,7 +140,10 @@ def visit_chart_latex(self: LaTeXTranslator, node: kompass_chart) -> None:
         self.body.append('\n' + self.encode(node['alt']) + '\n')
     else:
         self.body.append(
-            f'\n\\noindent\\sphinxincludegraphics[width=\\linewidth]{{{name}}}\n'
+            # Full width, but never taller than half the page: with its
+            # caption a figure must fit on one page.
+            '\n\\noindent\\sphinxincludegraphics'
+            f'[width=\\linewidth,height=0.5\\textheight,keepaspectratio]{{{name}}}\n'
         )
     raise nodes.SkipNode
 
