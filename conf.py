@@ -63,6 +63,8 @@ html_static_path = ['_static']
 html_css_files = ['site.css']
 html_favicon = '_static/kompass.svg'
 html_title = 'Kommunkompassen'
+# Sphinx's general index would stay empty: the reports mark no index entries.
+html_use_index = False
 html_show_sourcelink = False
 html_copy_source = False
 numfig_format = {'figure': 'Figur %s', 'table': 'Tabell %s', 'code-block': 'Kod %s'}

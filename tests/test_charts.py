@@ -67,7 +67,8 @@ def test_html_has_svg_charts_with_alt_text(app) -> None:
 def test_latex_has_vector_pdf_charts(app) -> None:
     app.build(force_all=True)
     tex = (app.outdir / 'ort-2024.tex').read_text(encoding='utf8')
-    names = re.findall(r'sphinxincludegraphics\[width=\\linewidth\]\{([^}]+)\}', tex)
+    names = re.findall(r'sphinxincludegraphics\[width=\\linewidth,height=0.5\\textheight,'
+                       r'keepaspectratio\]\{([^}]+)\}', tex)
     assert len(names) == 3
     for name in names:
         assert name.endswith('.pdf')

@@ -226,6 +226,9 @@ def test_report_pages_name_their_report_and_link_its_pdf(site: Path) -> None:
     # Pages outside reports keep their titles and get no report bar.
     catalogue = (site / 'kriterier.html').read_text(encoding='utf8')
     assert '<title>Kriteriekatalogen' in catalogue and 'kompass-report-bar' not in catalogue
+    # No empty general index ("Index") linked from every page.
+    front = (site / 'index.html').read_text(encoding='utf8')
+    assert not (site / 'genindex.html').exists() and 'genindex.html' not in front
     assert 'Sidor i avsnittet' not in catalogue  # no empty section navigation
     # A bibliography is a list of list items (docutils' doc-biblioentry is not).
     report = (site / 'reports/karlskrona-2022/index.html').read_text(encoding='utf8')

@@ -155,8 +155,8 @@ def calibration_tables(ctx: ViewContext) -> list[nodes.Node]:
         'Medelavvikelse: utvärderarens poäng minus medelvärdet för alla slutliga '
         'utvärderingar av samma delområde (de egna inräknade), i medel över de '
         'delområden som minst två utvärderingar har poäng för. Ett positivt tal betyder '
-        'högre poäng än genomsnittet. Ett namn räknas som det är skrivet i '
-        ':evaluators:.')))
+        'högre poäng än genomsnittet. Ett namn räknas så som det står i rapportens '
+        'lista över utvärderare.')))
     return out
 
 

@@ -69,6 +69,9 @@ def alt_text(spec: Spec) -> str:
     if spec['kind'] == 'totals':
         for year in spec['years']:
             label, count, low, median, high = _year_summary(year)
+            if count == '1':  # one evaluation: its points, not a range of one
+                parts.append(_('%s: en utvärdering, %s poäng.') % (label, low))
+                continue
             parts.append(_('%s: %s utvärderingar, lägst %s, median %s, högst %s.') % (
                 label, count, low, median, high))
         return ' '.join(parts)
