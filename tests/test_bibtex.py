@@ -194,3 +194,28 @@ def test_a_pybtex_failure_is_a_warning_not_a_traceback(tmp_path, monkeypatch) ->
     assert _read_warnings(monkeypatch, path) == [
         'kallor.bib:1: WARNING: cannot read this .bib file: pybtex broke; its sources are '
         'left out [kompass.bib]']
+
+
+def test_a_reports_bibliography_reads_its_own_files_only(make_app, rootdir, tmp_path) -> None:
+    """Without arguments, a report's {bibliography} reads its folder's .bib
+    files: its nodes are its own entries (not every report's: N x N in the
+    environment), and an edit of another report's .bib re-reads nothing of it."""
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-bibtex', src)
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
+    app.build()
+    bibliographies = app.env.get_domain('cite').bibliographies
+    own = {key.docname: sorted(value.citation_nodes) for key, value in bibliographies.items()}
+    files = {folder: sorted(re.findall(r'@\w+\{([^,]+),', (src / folder / 'kallor.bib')
+                                       .read_text(encoding='utf8')))
+             for folder in ('reports/aby-2024', 'reports/bstad-2024')}
+    assert own == {'reports/aby-2024/index': files['reports/aby-2024'],
+                   'reports/bstad-2024/index': files['reports/bstad-2024']}
+    bib = src / 'reports/bstad-2024/kallor.bib'
+    bib.write_text(bib.read_text(encoding='utf8') + '\n@misc{b-ny, title = {Ny b}}\n',
+                   encoding='utf8')
+    again = next_app(make_app, app, 'html', srcdir=src, builddir=tmp_path / 'out')
+    again.build()
+    assert sorted(d for d in again.env.all_docs if again.env.all_docs[d] >
+                  app.env.all_docs.get(d, 0)) == ['reports/bstad-2024/index']
+    _check_reports(again)

@@ -355,8 +355,43 @@ def _depart_nothing(self: LaTeXTranslator, node: nodes.Element) -> None:
     pass
 
 
+def own_bibfiles(env: BuildEnvironment, docname: str) -> list[Path]:
+    """The configured ``.bib`` files of *docname*'s report folder (none outside one)."""
+    folder = report_folder(env, docname)
+    if folder is None:
+        return []
+    domain: Any = env.get_domain('cite')
+    return sorted(path for path in domain.bibdata.bibfiles
+                  if _folder_of_file(env, path) == folder)
+
+
+def report_bibliography(app: Sphinx) -> None:
+    """builder-inited: ``{bibliography}`` in a report, without arguments, reads
+    its own folder's ``.bib`` files, not every file of the site.
+
+    sphinxcontrib-bibtex makes a citation node for every entry of the files a
+    bibliography reads and makes its document depend on each file: with every
+    report's files that is N x N nodes in the environment (kept, and copied on
+    every build) and a re-read of every report when one ``.bib`` changes.
+    """
+    from sphinxcontrib.bibtex.directives import BibliographyDirective
+
+    class ReportBibliography(BibliographyDirective):
+        def run(self) -> Any:
+            env = self.state.document.settings.env
+            own = own_bibfiles(env, env.docname)
+            if not self.arguments and own:
+                srcdir = Path(env.srcdir).resolve()
+                self.arguments = [' '.join(
+                    '/' + path.relative_to(srcdir).as_posix() for path in own)]
+            return super().run()
+
+    app.add_directive('bibliography', ReportBibliography, override=True)
+
+
 def setup_bibtex_fix(app: Sphinx) -> None:
     """Register the fixes; harmless when sphinxcontrib-bibtex is not used."""
+    app.connect('builder-inited', _when_bibtex(report_bibliography))
     app.connect('builder-inited', _when_bibtex(check_bibfiles), priority=499)
     app.connect('builder-inited', _when_bibtex(end_bibfile_check), priority=501)
     app.connect('env-updated', remember_citation_nodes)
