@@ -219,3 +219,17 @@ def test_a_reports_bibliography_reads_its_own_files_only(make_app, rootdir, tmp_
     assert sorted(d for d in again.env.all_docs if again.env.all_docs[d] >
                   app.env.all_docs.get(d, 0)) == ['reports/bstad-2024/index']
     _check_reports(again)
+
+
+@pytest.mark.sphinx('html', testroot='bibtex', freshenv=True)
+def test_the_citation_order_is_computed_once_and_the_same(app) -> None:
+    """The indexed domain gives sphinxcontrib-bibtex's own citation order."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    app.build(force_all=True)
+    domain = app.env.get_domain('cite')
+    assert type(domain).__name__ == 'IndexedBibtexDomain'
+    docnames = sorted(app.env.found_docs, reverse=True)
+    ours = list(domain.get_all_cited_keys(docnames))
+    assert ours and ours == list(BibtexDomain.get_all_cited_keys(domain, docnames))
+    assert domain._kompass_order[0] is docnames  # kept for this list of documents

@@ -46,7 +46,10 @@ from .logs import WARNING_TYPE, Kind, logger
 from .sanitize import in_reports
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.latex import LaTeXTranslator
 
@@ -249,8 +252,9 @@ class FreshCitationNodes(SphinxPostTransform):
         from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
         here = {(node['docname'], node['ids'][0])  # a BibliographyKey is this tuple
                 for node in self.document.findall(bibliography_node)}
-        for key, value in bibliographies.items():
-            if tuple(key) not in here:
+        for key in here:  # a BibliographyKey equals (and hashes as) its tuple
+            value = bibliographies.get(key)
+            if value is None:
                 continue
             for cite_key, node in pristine.get(key, {}).items():
                 fresh = copy.deepcopy(node)
@@ -389,8 +393,40 @@ def report_bibliography(app: Sphinx) -> None:
     app.add_directive('bibliography', ReportBibliography, override=True)
 
 
+def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
+    """config-inited (after every extension's setup, before the environment
+    makes its domains): sphinxcontrib-bibtex's domain, with the citation order
+    computed once per build instead of once per bibliography.
+
+    Its ``get_all_cited_keys`` sorts every citation by ``docnames.index`` for
+    each bibliography: with a bibliography in each of N reports that is N x
+    citations x documents steps (23 s of every build at N=300, nothing
+    changed included). The order is the same for every bibliography of a
+    build, so it is kept for the list of documents it was made for.
+    """
+    if 'sphinxcontrib.bibtex' not in app.extensions:
+        return
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    class IndexedBibtexDomain(BibtexDomain):
+        _kompass_order: tuple[list[str], int, list[str]] | None = None
+
+        def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
+            refs = self.citation_refs
+            known = self._kompass_order
+            if known is None or known[0] is not docnames or known[1] != len(refs):
+                position = {docname: index for index, docname in enumerate(docnames)}
+                ordered = sorted(refs, key=lambda ref: position.get(ref.docname, len(position)))
+                known = (docnames, len(refs), [t.key for ref in ordered for t in ref.targets])
+                self._kompass_order = known
+            yield from known[2]
+
+    app.add_domain(IndexedBibtexDomain, override=True)
+
+
 def setup_bibtex_fix(app: Sphinx) -> None:
     """Register the fixes; harmless when sphinxcontrib-bibtex is not used."""
+    app.connect('config-inited', indexed_bibtex_domain)
     app.connect('builder-inited', _when_bibtex(report_bibliography))
     app.connect('builder-inited', _when_bibtex(check_bibfiles), priority=499)
     app.connect('builder-inited', _when_bibtex(end_bibfile_check), priority=501)

@@ -19,6 +19,7 @@ spec depends only on the domain's data), also for pages not written this time.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -135,9 +136,16 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     workers = max(1, min(os.cpu_count() or 1, len(missing)))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'))
     _POOL.append(pool)
-    for path, chart in missing.items():
-        charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
-        _WHERE[path] = chart.where
+    # The workers are forked from the whole build (its environment); frozen,
+    # its objects are not visited by a worker's garbage collector, which would
+    # otherwise copy most of the parent's memory into each worker.
+    gc.freeze()
+    try:
+        for path, chart in missing.items():
+            charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
+            _WHERE[path] = chart.where
+    finally:
+        gc.unfreeze()
 
 
 #: Where each chart drawn ahead is asked for, to warn there if it fails.

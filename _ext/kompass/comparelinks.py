@@ -30,9 +30,12 @@ QUERY_KEY = 'jamfor'
 
 
 def compare_page(domain: KompassDomain) -> str | None:
-    """The document holding ``{compare-evaluations}`` (the first, by name)."""
-    pages = sorted(d for d, scopes in domain.aggregates().items() if COMPARE_SCOPE in scopes)
-    return pages[0] if pages else None
+    """The document holding ``{compare-evaluations}`` (the first, by name);
+    looked up once per build, since every report header asks."""
+    def find() -> str | None:
+        pages = sorted(d for d, scopes in domain.aggregates().items() if COMPARE_SCOPE in scopes)
+        return pages[0] if pages else None
+    return domain.memo('compare_page', find)
 
 
 def previous_of(domain: KompassDomain, summary: Summary) -> Summary | None:

@@ -85,7 +85,7 @@ def link_good_examples(app: Sphinx, doctree: nodes.document, docname: str) -> No
     if app.builder.name not in siteviews.PAGE_BUILDERS:
         return
     domain = get_domain(app.env)
-    with_pages = set(domain.municipalities_with_pages())
+    with_pages = domain.memo('with_pages', lambda: set(domain.municipalities_with_pages()))
     for node in list(doctree.findall(good_example)):
         name = node['municipality']
         if name not in with_pages:
