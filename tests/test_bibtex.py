@@ -233,3 +233,39 @@ def test_the_citation_order_is_computed_once_and_the_same(app) -> None:
     ours = list(domain.get_all_cited_keys(docnames))
     assert ours and ours == list(BibtexDomain.get_all_cited_keys(domain, docnames))
     assert domain._kompass_order[0] is docnames  # kept for this list of documents
+
+
+def test_formatted_sources_are_kept_until_an_entry_changes(make_app, rootdir, tmp_path,
+                                                          monkeypatch) -> None:
+    """pybtex formats a report's sources again only when they change: an edit
+    of a report's text formats nothing; an edit of an entry shows at once."""
+    from pybtex.style.formatting import BaseStyle  # type: ignore[import-untyped]
+
+    formatted: list[str] = []
+    original = BaseStyle.format_entry
+
+    def counting(self, label, entry, *args, **kwargs):  # type: ignore[no-untyped-def]
+        formatted.append(entry.key)
+        return original(self, label, entry, *args, **kwargs)
+
+    monkeypatch.setattr(BaseStyle, 'format_entry', counting)
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-bibtex', src)
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
+    app.build()
+    assert formatted
+    area = src / 'reports/aby-2024/omrade-1.md'
+    area.write_text(area.read_text(encoding='utf8') + '\nEn mening till.\n', encoding='utf8')
+    formatted.clear()
+    again = next_app(make_app, app, 'html', srcdir=src, builddir=tmp_path / 'out')
+    again.build()
+    assert formatted == []
+    _check_reports(again)
+    bib = src / 'reports/bstad-2024/kallor.bib'
+    bib.write_text(bib.read_text(encoding='utf8').replace('Policy B', 'Ny policy B'),
+                   encoding='utf8')
+    third = next_app(make_app, again, 'html', srcdir=src, builddir=tmp_path / 'out')
+    third.build()
+    assert formatted and all(key.startswith('b-') for key in formatted)
+    assert 'Bstads kommun. Ny policy b.' in [t for _, t in
+                                           _sources(_page(third, 'reports/bstad-2024/index'))]
