@@ -27,6 +27,7 @@ from .motivations import setup_motivations
 from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
+from .pdftext import setup_pdftext
 from .render import setup_render
 from .reportfiles import setup_report_files
 from .sanitize import setup_sanitize
@@ -109,6 +110,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_examples(app)
     setup_pairing(app)
+    setup_pdftext(app)
     setup_render(app)
     setup_pages(app)
     setup_export(app)

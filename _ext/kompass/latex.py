@@ -22,6 +22,7 @@ from sphinx.util.texescape import escape
 
 from .domain import KompassDomain, get_domain
 from .labels import _
+from .pdftext import printable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -74,9 +75,18 @@ def long_date(iso: str, config: Config) -> str:
                        language=config.language or 'en')
 
 
+def _printable_values(value: object) -> object:
+    """Every text in a template's context as the PDF can print it."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, (list, tuple)):
+        return [_printable_values(item) for item in value]
+    return value
+
+
 def _render(template: str, context: dict[str, object], config: Config) -> str:
     renderer = LaTeXRenderer([str(TEMPLATES)], latex_engine=config.latex_engine)
-    return renderer.render(template, context)
+    return renderer.render(template, {k: _printable_values(v) for k, v in context.items()})
 
 
 def title_page(document: EvaluationDocument, domain: KompassDomain, config: Config) -> str:
@@ -151,8 +161,8 @@ class EvaluationLaTeXBuilder(LaTeXBuilder):
             # Sphinx puts title and author into LaTeX as they are: escape them.
             author = ', '.join(rec.evaluators) or self.config.author
             self.document_data.append((
-                rec.docname, document.target, escape(document.title, engine),
-                escape(author, engine), 'manual', False,
+                rec.docname, document.target, escape(printable(document.title), engine),
+                escape(printable(author), engine), 'manual', False,
             ))
             self.titles.append((rec.folder, document.title))
             self.kompass_documents.append(document)

@@ -103,6 +103,10 @@ class Kind(Enum):
     ``nosearch`` (``myst:`` would change how the report is parsed): it is
     not read."""
 
+    PDF = 'pdf'
+    """A character in a report that the PDF cannot print (pdflatex's fonts):
+    the PDF shows ``?`` instead."""
+
     BIB = 'bib'
     """A ``.bib`` file that cannot be read, a key defined twice (in one file or
     in two reports' files), or a report citing a document that is not in its
