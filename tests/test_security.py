@@ -42,6 +42,11 @@ FOLDERS = [
     "{root}/reports/habo-2023/index.md:26: WARNING: chart :evaluation: 'nowhere-2020' is "
     'not a known evaluation (the slug of a report folder or of a row in the score data) '
     '[kompass.chart]',
+    # A quoted key and an indented YAML block name the same option (as MyST reads them).
+    '{root}/reports/habo-2023/index.md:36: WARNING: score option :points: is given more '
+    'than once (only the last value would count) [kompass.option]',
+    '{root}/reports/habo-2023/index.md:41: WARNING: score-chart option :kind: is given more '
+    'than once (only the last value would count) [kompass.option]',
     '{root}/reports/malmo-2021/index.md:3: WARNING: evaluation :date: 2021-06-01 is not '
     'in :year: 2022 [kompass.option]',
     "{root}/reports/malmo-2021/index.md:3: WARNING: folder name 'malmo-2021' is not the "

@@ -7,8 +7,8 @@ where a computed view goes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from textwrap import dedent
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -27,31 +27,32 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
 
 _STATUSES = ('final', 'draft')
-#: An option line of a directive: ``:name: value`` (fields) or ``name: value``
-#: (inside MyST's ``---`` YAML block).
-_FIELD = re.compile(r':([\w-]+):')
-_YAML_KEY = re.compile(r'([\w-]+)\s*:')
-
-
 def repeated_options(block_text: str) -> list[str]:
     """Option names given more than once in a directive's text (MyST keeps
-    only the last value, silently). Reads only the option lines at the top."""
+    only the last value, silently). The option lines are found and read as
+    MyST reads them (``:name: value`` lines, or the ``---`` YAML block), so a
+    quoted or indented key counts as the name it stands for."""
+    from myst_parser.parsers.directives import is_option_line
+    from myst_parser.parsers.options import TokenizeError, options_to_items
+
     lines = block_text.splitlines()[1:]
-    names: list[str] = []
-    if lines and lines[0].strip() == '---':
-        for line in lines[1:]:
-            if line.strip() == '---':
-                break
-            match = _YAML_KEY.match(line)
-            if match and not line[:1].isspace():
-                names.append(match.group(1))
+    if lines and lines[0].startswith('---'):
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.startswith('---')),
+                   len(lines))
+        block = dedent('\n'.join(lines[1:end]))
     else:
+        taken = []
         for line in lines:
-            match = _FIELD.match(line.strip())
-            if match is None:
+            if not is_option_line(line):
                 break
-            names.append(match.group(1))
-    return sorted(name for name, count in Counter(names).items() if count > 1)
+            taken.append(line.lstrip()[1:])
+        block = '\n'.join(taken)
+    try:
+        items, _ = options_to_items(block)
+    except TokenizeError:
+        return []  # MyST warns about the options itself
+    counts = Counter(key for key, _value in items)
+    return sorted(name for name, count in counts.items() if count > 1)
 
 
 class _KompassDirective(SphinxDirective):
