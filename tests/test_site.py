@@ -39,6 +39,9 @@ PAGE_TYPES = {
     'municipalities': 'kommuner.html',
     'catalogue': 'kriterier.html',
     'good examples': 'goda-exempel.html',
+    'criterion': 'kriterier/kommunkompassen-2020/1-1.html',
+    'comparison': 'jamfor.html?jamfor=karlskrona-2022',
+    'calibration': 'kalibrering.html',
     'search': 'search.html?q=tj%C3%A4nstedesign',
 }
 

@@ -29,6 +29,14 @@
     return node;
   }
 
+  /* A wide table scrolls sideways inside its own box on a phone; the box
+   * takes the keyboard's focus (so it can be scrolled without a mouse) and
+   * is named after the table. */
+  function scrollBox(table, label) {
+    return el('div', { 'class': 'kompass-compare-scroll', tabindex: '0', role: 'region',
+      'aria-label': label }, [table]);
+  }
+
   function svg(tag, attributes) {
     var node = document.createElementNS(SVG, tag);
     Object.keys(attributes).forEach(function (name) {
@@ -306,11 +314,13 @@
     this.status.textContent = messages.join(' ');
     if (!series.length || !catalogue) return;
     this.result.appendChild(this.chart(series, catalogue));
-    this.result.appendChild(this.areaTable(series, catalogue));
+    this.result.appendChild(scrollBox(this.areaTable(series, catalogue), L.areas));
     var anyPoints = series.some(function (s) {
       return Object.keys(s.points).some(function (k) { return known(s.points[k]); });
     });
-    if (anyPoints) this.result.appendChild(this.criterionTable(series, catalogue));
+    if (anyPoints) {
+      this.result.appendChild(scrollBox(this.criterionTable(series, catalogue), L.criteriaTable));
+    }
     else this.result.appendChild(el('p', { text: L.noCriteria }));
   };
 
