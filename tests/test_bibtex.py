@@ -223,7 +223,7 @@ def test_a_reports_bibliography_reads_its_own_files_only(make_app, rootdir, tmp_
 
 @pytest.mark.sphinx('html', testroot='bibtex', freshenv=True)
 def test_the_citation_order_is_computed_once_and_the_same(app) -> None:
-    """The indexed domain gives sphinxcontrib-bibtex's own citation order."""
+    """The indexed domain gives sphinxcontrib-bibtex's own citation order and lists."""
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
     app.build(force_all=True)
@@ -233,6 +233,11 @@ def test_the_citation_order_is_computed_once_and_the_same(app) -> None:
     ours = list(domain.get_all_cited_keys(docnames))
     assert ours and ours == list(BibtexDomain.get_all_cited_keys(domain, docnames))
     assert domain._kompass_order[0] is docnames  # kept for this list of documents
+    # Each bibliography's entries, filtered over its own entries' citations only.
+    for key in domain.bibliographies:
+        ours_filtered = [k for k, _entry in domain.get_filtered_entries(key)]
+        theirs = [k for k, _entry in BibtexDomain.get_filtered_entries(domain, key)]
+        assert ours_filtered == theirs and ours_filtered
 
 
 def test_formatted_sources_are_kept_until_an_entry_changes(make_app, rootdir, tmp_path,

@@ -454,11 +454,13 @@ def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
 
     class IndexedBibtexDomain(BibtexDomain):
         _kompass_order: tuple[list[str], int, list[str]] | None = None
+        _kompass_refs: tuple[list[Any], int, dict[str, list[int]]] | None = None
 
         def env_updated(self) -> Any:
             # Formatted lists of bibliographies that are gone are forgotten.
             kept = self.data.get(_FORMATTED, {})
             self.data[_FORMATTED] = {k: v for k, v in kept.items() if k in self.bibliographies}
+            self._kompass_refs = self._kompass_order = None  # made again for this build
             return super().env_updated()
 
         def get_formatted_entries(self, bibliography_key: Any, docnames: list[str],
@@ -485,6 +487,36 @@ def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
             if not any(_failed(item[1]) for item in formatted):
                 cache[bibliography_key] = (stamp, formatted)
             yield from formatted
+
+        def get_filtered_entries(self, bibliography_key: Any) -> Iterator[Any]:
+            """As sphinxcontrib-bibtex filters them, looking only at the citations
+            of this bibliography's own entries: it scans every citation of the
+            site for each entry (N x N x entries steps in a site of N reports)."""
+            bibliography = self.bibliographies[bibliography_key]
+            keys = {bibliography.keyprefix + entry.key
+                    for entry in self.get_entries(bibliography.bibfiles)}
+            everyone = self.citation_refs
+            mine = list(self._refs_by_key(everyone, keys))
+            self.data['citation_refs'] = mine
+            try:
+                found = list(super().get_filtered_entries(bibliography_key))
+            finally:
+                self.data['citation_refs'] = everyone
+            yield from found
+
+        def _refs_by_key(self, refs: list[Any], keys: set[str]) -> Iterator[Any]:
+            """The citations of *refs* naming any of *keys*, in their order
+            (an index of every citation by key, made once per list)."""
+            known = self._kompass_refs
+            if known is None or known[0] is not refs or known[1] != len(refs):
+                index: dict[str, list[int]] = {}
+                for position, ref in enumerate(refs):
+                    for target in ref.targets:
+                        index.setdefault(target.key, []).append(position)
+                known = (refs, len(refs), index)
+                self._kompass_refs = known
+            positions = sorted({p for key in keys for p in known[2].get(key, ())})
+            return (refs[p] for p in positions)
 
         def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
             refs = self.citation_refs
