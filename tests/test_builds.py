@@ -17,6 +17,19 @@ def _text(path: Path) -> str:
     return path.read_text(encoding='utf8')
 
 
+def _header(html: str) -> dict[str, str]:
+    """The report header's rows: label -> value."""
+    tables = html_tables(html, 'kompass-header')
+    assert len(tables) == 1, 'one header'
+    return {row[0]: row[1] for row in tables[0] if len(row) == 2}
+
+
+def _points(html: str) -> list[str]:
+    """The text of each score's points line ("Poäng 1.1: 11 / 20")."""
+    return [' '.join(re.sub(r'<[^>]+>', '', p).split())
+            for p in re.findall(r'<p class="kompass-points">(.*?)</p>', html, re.S)]
+
+
 def _overview_total(html: str) -> str:
     """The "Totalt" cell of the overview's summary table."""
     summary = html_tables(html, 'kompass-total')
@@ -33,20 +46,22 @@ def test_totals_come_from_scores_across_documents(app) -> None:
     index = _text(app.outdir / 'reports/ort-2024/index.html')
     # 11 + 50 (area 1) + 30 + 25 (area 2), scored in two other documents.
     assert _overview_total(index) == '116'
-    assert '116 / 200' in index  # the header
-    assert 'Anna Andersson, Bo Berg' in index
+    header = _header(index)
+    assert header['Totalpoäng'] == '116 / 200'
+    assert header['Utvärderare'] == 'Anna Andersson, Bo Berg'
     # The previous evaluation is linked.
     assert 'href="../ort-2023/index.html"' in index
     assert '>Ort 2023</a>' in index  # a draft with unscored criteria: no total
     area1 = _text(app.outdir / 'reports/ort-2024/omrade-1.html')
-    assert '<strong>61</strong>' in area1  # the area box
-    assert '11 / 20' in area1  # the colon-fenced score
+    box = html_tables(area1, 'kompass-area')
+    assert len(box) == 1 and box[0][-1][-1] == '61'  # the area box's computed score
+    assert 'Poäng 1.1: 11 / 20' in _points(area1)  # the colon-fenced score
     assert 'Motiveringen till <em>poängen</em>' in area1
     # Strengths and improvements side by side, under Swedish headings.
     assert re.search(r'Styrkor</p>.*Förbättringsmöjligheter</p>', area1, re.S)
     # A draft evaluation may leave criteria unscored without a warning.
     draft = _text(app.outdir / 'reports/ort-2023/index.html')
-    assert '80 / 200 (2 delområden saknar poäng)' in draft
+    assert _header(draft)['Totalpoäng'] == '80 / 200 (2 delområden saknar poäng)'
     catalogue = _text(app.outdir / 'katalog.html')
     assert 'id="kriterium-mini-1-1"' in catalogue
 
@@ -109,7 +124,7 @@ def test_incremental_rebuild_updates_totals_in_other_documents(app, make_app) ->
     app2 = next_app(make_app, app, 'html', srcdir=src, freshenv=False)
     app2.build()
     assert _overview_total(_text(index)) == '96'
-    assert '96 / 200' in _text(index)
+    assert _header(_text(index))['Totalpoäng'] == '96 / 200'
 
     # Add a document with a score (found by the glob toctree).
     (src / 'reports/ort-2024/omrade-3.md').write_text(
