@@ -20,9 +20,9 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX and os.environ.get('CI') != 'true',
 
 
 def test_what_the_pdf_cannot_print_is_found() -> None:
-    text = 'Åsa – ”bra” 😀 och 中文, 1\u20092 € ½'
-    assert unprintable(text) == ['😀', '中', '文', '\u2009']
-    assert printable(text) == 'Åsa – ”bra” ? och ??, 1?2 € ½'
+    text = 'Åsa – ”bra” 😀 och 中文, 1\u20092 € ½ −3'
+    assert unprintable(text) == ['😀', '中', '文']
+    assert printable(text) == 'Åsa – ”bra” ? och ??, 1\u20092 € ½ −3'
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def careless(tmp_path: Path, rootdir: Path) -> Path:
     index = src / 'reports/ort-2024/index.md'
     text = index.read_text(encoding='utf8')
     text = text.replace(':evaluators: Åsa Öberg, Bo Ek', ':evaluators: Åsa Öberg 🌟, Bo Ek')
-    text = text.replace('- Följ upp målen oftare.', '- Följ upp målen oftare 📈 (中期).')
+    # (The minus sign and the thin space are printable: the preamble declares them.)
+    text = text.replace('- Följ upp målen oftare.',
+                        '- Följ upp målen oftare 📈 (中期), från −5\u2009% till 0.')
     index.write_text(text, encoding='utf8')
     scores = src / 'reports/scores.csv'
     scores.write_text(scores.read_text(encoding='utf8').replace('Bys nyheter', 'Bys nyheter 📰'),
@@ -53,7 +55,7 @@ def test_a_report_warns_at_the_line_and_the_pdf_shows_a_stand_in(
         'out) [kompass.pdf]',
     ]
     page = (Path(app.outdir) / 'reports/ort-2024/index.html').read_text(encoding='utf8')
-    assert 'oftare 📈 (中期)' in page  # the web page shows what was written
+    assert 'oftare 📈 (中期), från −5\u2009%' in page  # the web page shows what was written
     latex = next_app(make_app, app, 'latex', srcdir=careless, builddir=tmp_path / 'latex',
                      freshenv=True)
     latex.build()
@@ -61,7 +63,7 @@ def test_a_report_warns_at_the_line_and_the_pdf_shows_a_stand_in(
         written = path.read_text(encoding='utf8')
         assert not unprintable(re.sub(r'\\[a-zA-Z]+', '', written)), path.name
     report = (Path(latex.outdir) / 'ort-2024.tex').read_text(encoding='utf8')
-    assert 'oftare ? (??)' in report
+    assert 'oftare ? (??), från −5\u2009' in report
 
 
 @needs_tex
@@ -69,7 +71,7 @@ def test_the_pdf_of_a_careless_report_compiles(make_app, careless: Path, tmp_pat
     app = make_app('latex', srcdir=careless, builddir=tmp_path / 'latex', freshenv=True)
     app.build()
     text = compile_pdf(Path(app.outdir), 'ort-2024.tex')
-    assert 'Åsa Öberg ?, Bo Ek' in text and 'oftare ? (??)' in text
+    assert 'Åsa Öberg ?, Bo Ek' in text and 'oftare ? (??), från' in text
 
 
 @needs_tex

@@ -22,7 +22,7 @@ from sphinx.util.texescape import escape
 
 from .domain import KompassDomain, get_domain
 from .labels import _
-from .pdftext import printable
+from .pdftext import DECLARED, printable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -220,6 +220,11 @@ def set_layout(app: Sphinx, config: Config) -> None:
     # The PDF's language, for screen readers and search (hyperref is loaded
     # before the preamble, and writes it when the document begins).
     language = ''.join(c for c in (config.language or 'en') if c.isalnum() or c == '-')
+    # Characters the fonts have under another name (the views' minus sign).
+    declared = ''.join(f'\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{tex}}}\n'
+                       for c, tex in sorted(DECLARED.items()))
+    if config.latex_engine == 'pdflatex':
+        elements['preamble'] = elements.get('preamble', '') + declared
     elements['preamble'] = (elements.get('preamble', '') + LAYOUT
                             + f'\\hypersetup{{pdflang={language}}}\n')
     elements.setdefault('maketitle', MAKETITLE)

@@ -1,8 +1,9 @@
 """Text the PDF cannot print: a located warning, and a ``?`` in the PDF.
 
 The PDFs are made with pdflatex, whose fonts (T1 and TS1 encodings) have
-Latin letters, common punctuation and a few symbols. Any other character (an
-emoji, a Chinese or Greek letter, a thin space) stops LaTeX with "Unicode
+Latin letters, common punctuation and a few symbols (and the PDF's preamble
+declares the minus sign and thin spaces: :data:`DECLARED`). Any other
+character (an emoji, a Chinese or Greek letter) stops LaTeX with "Unicode
 character ... not set up for use with LaTeX", so ``make latexpdf`` fails far
 from its cause. In a report the character is a ``kompass.pdf`` warning at its
 line when the document is read (so ``make check`` fails on it, in HTML too),
@@ -37,8 +38,12 @@ def _printable() -> frozenset[str]:
     return frozenset(listed + escaped + '\t\n\r' + ''.join(map(chr, range(0x20, 0x7F))))
 
 
+#: Characters the PDF's preamble declares itself (``latex.py``), as LaTeX:
+#: the minus sign the views write, and thin spaces.
+DECLARED = {'\u2212': r'\textminus', '\u2009': r'\,', '\u202f': r'\,'}
+
 #: Every character the PDF prints.
-PRINTABLE = _printable()
+PRINTABLE = _printable() | frozenset(DECLARED)
 #: What the PDF shows instead of a character it cannot print.
 STAND_IN = '?'
 _OTHER = re.compile('[^' + re.escape(''.join(sorted(PRINTABLE))) + ']')
