@@ -274,3 +274,33 @@ def test_formatted_sources_are_kept_until_an_entry_changes(make_app, rootdir, tm
     assert formatted and all(key.startswith('b-') for key in formatted)
     assert 'Bstads kommun. Ny policy b.' in [t for _, t in
                                            _sources(_page(third, 'reports/bstad-2024/index'))]
+
+
+def test_unchanged_bib_files_are_not_parsed_again_and_still_warn(make_app, rootdir, tmp_path,
+                                                                 monkeypatch) -> None:
+    """A .bib file is parsed again only when it changed; its problems are told
+    on every build all the same."""
+    from kompass import bibfiles
+
+    parsed: list[str] = []
+    original = bibfiles._read_bibfile
+
+    def counting(path, encoding):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return original(path, encoding)
+
+    monkeypatch.setattr(bibfiles, '_read_bibfile', counting)
+    src = tmp_path / 'src'
+    shutil.copytree(rootdir / 'test-bibtex-problems', src)
+    app = make_app('html', srcdir=src, builddir=tmp_path / 'out', freshenv=True)
+    app.build()
+    first = warnings_of(app)
+    assert parsed and first == EXPECTED
+    area = next(src.glob('reports/*/index.md'))
+    area.write_text(area.read_text(encoding='utf8') + '\nEn mening till.\n', encoding='utf8')
+    parsed.clear()
+    again = next_app(make_app, app, 'html', srcdir=src, builddir=tmp_path / 'out')
+    again.build()
+    # latin1.bib cannot be read as UTF-8: read (and warned about) again; the rest not.
+    assert parsed == ['latin1.bib']
+    assert warnings_of(again) == first

@@ -196,6 +196,7 @@ def check_bibfiles(app: Sphinx) -> None:
     keys: dict[str, list[Place]] = {}
     readable = []
     dropped: list[tuple[Path, str, str]] = []
+    known: dict[str, tuple[object, _Read]] = {}
     for name in configured:
         if _refused(app, name):
             continue  # kompass.file told where it is, without following it
@@ -203,7 +204,7 @@ def check_bibfiles(app: Sphinx) -> None:
         if not path.is_file():
             readable.append(name)  # sphinxcontrib-bibtex warns about a missing file
             continue
-        read = _read_bibfile(path, encoding)
+        read = _read_known(app, path, encoding, known)
         if read.text is None:
             continue
         readable.append(name)
@@ -225,6 +226,7 @@ def check_bibfiles(app: Sphinx) -> None:
                       f'{path}:{line}')
             first.append(Place(path, line))
     setattr(app.env, KEYS, keys)
+    setattr(app.env, _KNOWN, known)  # the files of this build only
     # sphinxcontrib-bibtex reads in pybtex's strict mode, where the first
     # broken entry raises; collected instead (they were reported above), and
     # without the files that cannot be read at all. Undone right after it.
@@ -233,6 +235,29 @@ def check_bibfiles(app: Sphinx) -> None:
     _READING[id(app)] = _Reading(capture, configured, dropped)
     if readable != configured:
         app.config.bibtex_bibfiles = readable
+
+
+#: Where the environment keeps each ``.bib`` file's reading, by path.
+_KNOWN = 'kompass_bib_reads'
+
+
+def _read_known(app: Sphinx, path: Path, encoding: str,
+                known: dict[str, tuple[object, _Read]]) -> _Read:
+    """:func:`_read_bibfile`, or its result from the last build while the file
+    is unchanged (size and time): pybtex parsing every report's sources was a
+    good part of every build, an unchanged one too. A file that could not be
+    read is read (and warned about) again each time."""
+    try:
+        status = path.stat()
+    except OSError:
+        return _read_bibfile(path, encoding)
+    stamp = (encoding, status.st_size, status.st_mtime_ns)
+    before = getattr(app.env, _KNOWN, {}).get(str(path))
+    unchanged = before is not None and before[0] == stamp
+    read = before[1] if unchanged else _read_bibfile(path, encoding)  # type: ignore[index]
+    if read.text is not None:
+        known[str(path)] = (stamp, read)
+    return read
 
 
 def _refused(app: Sphinx, name: str) -> bool:
