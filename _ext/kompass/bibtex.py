@@ -132,9 +132,14 @@ class _CrossReportLabels(logging.Filter):
         return first is None or second is None or first == second
 
 
+@functools.cache
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
 def _folder_of_file(env: BuildEnvironment, path: Path) -> str | None:
     try:
-        relative = path.relative_to(Path(env.srcdir).resolve()).as_posix()
+        relative = path.relative_to(_resolved(str(env.srcdir))).as_posix()
     except ValueError:
         return None
     return report_folder(env, relative)

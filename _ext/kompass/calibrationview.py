@@ -49,9 +49,14 @@ def small_sample(config: Config) -> int:
 
 
 def calibration_of(domain: KompassDomain, config: Config) -> Calibration:
-    """The calibration of every evaluation the domain knows."""
-    evaluators = {r.slug: r.record.evaluators for r in domain.results.values()}
-    return calibrate(domain.summaries, domain.catalogues, evaluators, small_sample(config))
+    """The calibration of every evaluation the domain knows (once per build:
+    the calibration page, the criterion pages and the export ask)."""
+    small = small_sample(config)
+
+    def compute() -> Calibration:
+        evaluators = {r.slug: r.record.evaluators for r in domain.results.values()}
+        return calibrate(domain.summaries, domain.catalogues, evaluators, small)
+    return domain.memo(f'calibration:{small}', compute)
 
 
 def _label(domain: KompassDomain, slug: str) -> str:

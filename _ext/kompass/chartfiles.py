@@ -58,7 +58,15 @@ class InUse(NamedTuple):
 def charts_in_use(domain: KompassDomain, config: Config, pages: bool,
                   documents: Set[str] = frozenset()) -> list[InUse]:
     """Every chart the documents show (and the generated pages', if *pages*;
-    *documents* are the project's, which a generated page never replaces)."""
+    *documents* are the project's, which a generated page never replaces);
+    made once per build for the same arguments (drawing ahead and removing
+    unused files both ask)."""
+    key = f'charts_in_use:{pages}:{id(documents)}:{len(documents)}'
+    return domain.memo(key, lambda: _charts_in_use(domain, config, pages, documents))
+
+
+def _charts_in_use(domain: KompassDomain, config: Config, pages: bool,
+                   documents: Set[str]) -> list[InUse]:
     doc2path = domain.env.doc2path
     used: list[InUse] = []
     for record in domain.charts():
