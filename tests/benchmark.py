@@ -411,13 +411,18 @@ def targets_md(rows: list[dict[str, object]]) -> str:
 def report_md(result: dict) -> str:  # type: ignore[type-arg]
     m = result['machine']
     docs = result['documents']
+    cases = result['cases']
+    full = {len(cases[c]['kompass']) for c in ('full', 'full-j2') if cases.get(c)}
+    each = (f' ({"/".join(map(str, sorted(full)))} of each full build)'
+            if full and full != {result['runs']} else '')
     head = (f'N = {result["n"]} evaluations (+ {result["n"]} score-data rows), seed '
-            f'{result["seed"]}, median of {result["runs"]} runs, {result["date"]}, '
+            f'{result["seed"]}, median of {result["runs"]} runs{each}, {result["date"]}, '
             f'{m["cores"]} cores ({m["cpu"]}), load average at the start '
             f'{", ".join(f"{x:.1f}" for x in m.get("load_average_at_start") or [])}, '
             f'Python {m["python"]}; '
             f'{docs["kompass"]} source documents + {result["pages"]["kompass"]} generated '
-            f'municipality pages (project) vs {docs["plain"]} source documents (plain); '
+            f'municipality pages and the criterion pages (project) vs {docs["plain"]} '
+            f'source documents (plain); '
             f'PDF: {result["pdf"]} ({result.get("pdf_runs", 1)} run); '
             f'citations: {result["citations"]}.')
     return '\n\n'.join([head, table_md(result), targets_md(result['targets'])]) + '\n'
