@@ -245,18 +245,24 @@ def test_odd_input_ends_in_located_warnings_not_a_traceback(make_app, rootdir,
     assert (Path(app.outdir) / 'reports/ort-alpha-n-2024/staket.html').is_file()
 
 
-def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(
-    make_app, rootdir, tmp_path, monkeypatch
-) -> None:
+def _break_profile_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every profile chart fails to draw; the others are drawn as usual."""
     from kompass import charts
 
-    def broken(spec: dict, fmt: str) -> bytes:
+    real = charts.draw
+
+    def broken(spec: dict, fmt: str) -> bytes:  # type: ignore[type-arg]
         if spec['kind'] == 'profile':
             raise ValueError('no room for the legend')
         return real(spec, fmt)
 
-    real = charts.draw
     monkeypatch.setattr(charts, 'draw', broken)
+
+
+def test_a_chart_that_cannot_be_drawn_is_a_warning_at_its_directive(
+    make_app, rootdir, tmp_path, monkeypatch
+) -> None:
+    _break_profile_charts(monkeypatch)
     # A build folder of its own: no chart may be there from another test.
     app = make_app('html', srcdir=rootdir / 'test-compare', builddir=tmp_path,
                    freshenv=True)
@@ -276,15 +282,7 @@ def test_a_chart_that_fails_in_a_parallel_write_is_a_warning_at_its_directive(
 ) -> None:
     # Sphinx's writer processes leave the charts to the pool of the main
     # process, which warns at the directive when the build ends.
-    from kompass import charts
-
-    def broken(spec: dict, fmt: str) -> bytes:
-        if spec['kind'] == 'profile':
-            raise ValueError('no room for the legend')
-        return real(spec, fmt)
-
-    real = charts.draw
-    monkeypatch.setattr(charts, 'draw', broken)
+    _break_profile_charts(monkeypatch)
     app = make_app('html', srcdir=rootdir / 'test-compare', builddir=tmp_path,
                    freshenv=True, parallel=2)
     app.build(force_all=True)
