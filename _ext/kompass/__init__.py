@@ -20,6 +20,7 @@ from .domain import setup_domain
 from .examples import setup_examples
 from .export import setup_export
 from .frontmatter import setup_frontmatter
+from .heap import setup_heap
 from .htmlpage import setup_htmlpage
 from .labels import LOCALE_DIR, MESSAGE_CATALOG_NAME
 from .latex import setup_latex
@@ -126,6 +127,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_changes(app)
     setup_calibration(app)
     setup_compare(app)
+    setup_heap(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,

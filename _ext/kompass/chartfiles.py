@@ -19,14 +19,13 @@ spec depends only on the domain's data), also for pages not written this time.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import charts, logs
+from . import charts, heap, logs
 from .criterionpages import charts_in_use as criterion_charts
 from .domain import KompassDomain, get_domain
 from .pages import municipality_chart
@@ -144,16 +143,14 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     workers = max(1, min(os.cpu_count() or 1, len(missing)))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'))
     _POOL.append(pool)
-    # The workers are forked from the whole build (its environment); frozen,
-    # its objects are not visited by a worker's garbage collector, which would
-    # otherwise copy most of the parent's memory into each worker.
-    gc.freeze()
-    try:
-        for path, chart in missing.items():
-            charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
-            _WHERE[path] = chart.where
-    finally:
-        gc.unfreeze()
+    # The workers are forked from the whole build (its environment); frozen
+    # (until the build ends), its objects are not visited by a worker's garbage
+    # collector, which would otherwise copy most of the parent's memory into
+    # each worker.
+    heap.freeze()
+    for path, chart in missing.items():
+        charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
+        _WHERE[path] = chart.where
 
 
 #: Where each chart drawn ahead is asked for, to warn there if it fails.
