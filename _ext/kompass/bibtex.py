@@ -231,15 +231,11 @@ def _citation_location(env: BuildEnvironment, ref: Any) -> Any:
 
 
 def remember_citation_nodes(app: Sphinx, env: BuildEnvironment) -> None:
-    """env-updated: keep untouched copies of every bibliography's nodes."""
-    bibliographies = _bibliographies(env)
-    if bibliographies is None:
-        return
-    pristine = {
-        key: {k: copy.deepcopy(n) for k, n in value.citation_nodes.items()}
-        for key, value in bibliographies.items()
-    }
-    setattr(env, _PRISTINE, pristine)
+    """env-updated: start this build's untouched copies of the bibliographies'
+    nodes; each is copied when a document first needs it, before it is filled
+    (copying every one on every build cost a site of N reports N copies)."""
+    if _bibliographies(env) is not None:
+        setattr(env, _PRISTINE, {})
 
 
 class FreshCitationNodes(SphinxPostTransform):
@@ -250,7 +246,7 @@ class FreshCitationNodes(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         bibliographies = _bibliographies(self.env)
         pristine = getattr(self.env, _PRISTINE, None)
-        if not bibliographies or not pristine:
+        if not bibliographies or pristine is None:
             return
         # Only the bibliographies this document holds: refreshing every one on
         # every document made a site of N citing reports cost N x N copies.
@@ -262,7 +258,9 @@ class FreshCitationNodes(SphinxPostTransform):
             value = bibliographies.get(key)
             if value is None:
                 continue
-            for cite_key, node in pristine.get(key, {}).items():
+            if key not in pristine:  # not yet filled: the nodes as read
+                pristine[key] = {k: copy.deepcopy(n) for k, n in value.citation_nodes.items()}
+            for cite_key, node in pristine[key].items():
                 fresh = copy.deepcopy(node)
                 fresh[_MARK] = True
                 value.citation_nodes[cite_key] = fresh
@@ -458,7 +456,7 @@ def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
     class IndexedBibtexDomain(BibtexDomain):
-        _kompass_order: tuple[list[str], int, list[str]] | None = None
+        _kompass_order: tuple[list[str], int, list[str], dict[str, int]] | None = None
         _kompass_refs: tuple[list[Any], int, dict[str, list[int]]] | None = None
 
         def env_updated(self) -> Any:
@@ -524,14 +522,33 @@ def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
             return (refs[p] for p in positions)
 
         def get_all_cited_keys(self, docnames: list[str]) -> Iterator[str]:
+            yield from self._cited_order(docnames)[0]
+
+        def get_sorted_entries(self, bibliography_key: Any,
+                               docnames: list[str]) -> Iterator[tuple[str, Any]]:
+            """As sphinxcontrib-bibtex sorts them (cited entries by their first
+            citation, then the rest in file order), without walking every
+            citation of the site for each bibliography."""
+            entries = dict(self.get_filtered_entries(bibliography_key))
+            first = self._cited_order(docnames)[1]
+            for key in sorted((k for k in entries if k in first), key=first.__getitem__):
+                yield key, entries.pop(key)
+            yield from entries.items()
+
+        def _cited_order(self, docnames: list[str]) -> tuple[list[str], dict[str, int]]:
+            """Every cited key in citation order, and each key's first place."""
             refs = self.citation_refs
             known = self._kompass_order
             if known is None or known[0] is not docnames or known[1] != len(refs):
                 position = {docname: index for index, docname in enumerate(docnames)}
                 ordered = sorted(refs, key=lambda ref: position.get(ref.docname, len(position)))
-                known = (docnames, len(refs), [t.key for ref in ordered for t in ref.targets])
+                keys = [t.key for ref in ordered for t in ref.targets]
+                first: dict[str, int] = {}
+                for place, key in enumerate(keys):
+                    first.setdefault(key, place)
+                known = (docnames, len(refs), keys, first)
                 self._kompass_order = known
-            yield from known[2]
+            return known[2], known[3]
 
     app.add_domain(IndexedBibtexDomain, override=True)
 

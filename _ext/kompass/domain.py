@@ -469,6 +469,16 @@ class KompassDomain(Domain):
             pages[name] = page
         return pages
 
+    def examples_about(self, municipality: str) -> list[Example]:
+        """The good examples naming *municipality*, in their order (indexed once
+        per build: every municipality page asks)."""
+        def index() -> dict[str, list[Example]]:
+            found: dict[str, list[Example]] = {}
+            for example in self.examples:
+                found.setdefault(example.mention.municipality, []).append(example)
+            return found
+        return self.memo('examples_about', index).get(municipality, [])
+
     def municipalities_with_pages(self) -> list[str]:
         """Names of municipalities that have an evaluation or a mention."""
         return sorted(self.derived.pages)

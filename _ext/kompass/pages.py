@@ -105,7 +105,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
     else:
         section += nodes.paragraph('', _('Inga utvärderingar i underlaget.'))
 
-    mentions = [e for e in domain.examples if e.mention.municipality == name]
+    mentions = domain.examples_about(name)
     section = nodes.container()
     sections.append(Section(_('Nämnd som gott exempel'), 'goda-exempel', section))
     if not mentions:
@@ -139,7 +139,7 @@ def _shows(domain: KompassDomain, config: Config, name: str, builder_folder: Pat
         register.find(name) if register else None,
         [(s, domain.catalogues[s.criteria].title if s.criteria in domain.catalogues else None)
          for s in evaluations],
-        [e for e in domain.examples if e.mention.municipality == name],
+        domain.examples_about(name),
         chart.spec if chart else None,
         # A chart that could not be drawn makes its page again (and warns again).
         chart is not None and Path(builder_folder, charts.file_name(chart.spec, 'svg')).is_file(),

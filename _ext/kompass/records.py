@@ -8,6 +8,7 @@ of the environment's shape (``tests/test_env_shape.py``).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import NamedTuple
 
@@ -132,12 +133,14 @@ class ViewRecord(NamedTuple):
     what: str
 
 
-def folder_chain(docname: str) -> list[str]:
-    """The folders that may hold *docname*'s evaluation, nearest first."""
+@functools.lru_cache(maxsize=65536)
+def folder_chain(docname: str) -> tuple[str, ...]:
+    """The folders that may hold *docname*'s evaluation, nearest first (asked
+    for every record of every build: kept)."""
     chain = []
     folder = posixpath.dirname(docname)
     while True:
         chain.append(folder)
         if not folder:
-            return chain
+            return tuple(chain)
         folder = posixpath.dirname(folder)
