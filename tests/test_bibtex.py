@@ -238,6 +238,11 @@ def test_the_citation_order_is_computed_once_and_the_same(app) -> None:
         ours_filtered = [k for k, _entry in domain.get_filtered_entries(key)]
         theirs = [k for k, _entry in BibtexDomain.get_filtered_entries(domain, key)]
         assert ours_filtered == theirs and ours_filtered
+        # Sorted by first citation through an index, not a walk over every citation.
+        ours_sorted = [k for k, _entry in domain.get_sorted_entries(key, docnames)]
+        theirs_sorted = [k for k, _entry in
+                         BibtexDomain.get_sorted_entries(domain, key, docnames)]
+        assert ours_sorted == theirs_sorted and set(ours_sorted) == set(ours_filtered)
 
 
 def test_formatted_sources_are_kept_until_an_entry_changes(make_app, rootdir, tmp_path,
