@@ -397,6 +397,8 @@ def table_md(result: dict) -> str:  # type: ignore[type-arg]
                 f'{statistics.median(r["pdfs_compiled"] for r in runs[side]):g}'
                 for side in SIDES)
         rss = ' / '.join(f'{c["peak_rss_mib"][side]:.0f}' for side in SIDES)
+        if c.get('earlier_run'):
+            label += f' (an earlier run, {c["earlier_run"]})'
         lines.append(f'| {label} | {med["kompass"]:.1f} s | {med["plain"]:.1f} s | {ratio} '
                      f'| {written} | {rss} |')
     return '\n'.join(lines)
@@ -601,13 +603,31 @@ def main(argv: list[str] | None = None) -> None:
         bench.on_record = lambda: partial.write_text(
             json.dumps(result_now(), indent=1, ensure_ascii=False), encoding='utf-8')
         run_cases(bench, only, args)
-        finish(result_now(), args)
+        finish(keep_earlier_cases(result_now(), args.out), args)
         partial.unlink(missing_ok=True)
     finally:
         if args.keep:
             print(f'kept {tmp}')
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def keep_earlier_cases(result: dict, out: Path) -> dict:  # type: ignore[type-arg]
+    """A run of some cases (``ONLY=``) keeps the other cases of the last run of
+    the same corpus (N, seed, citations), each marked with its date: a partial
+    run never loses the full builds that the scaling target reads."""
+    path = out / f'results-N{result["n"]}.json'
+    try:
+        earlier = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return result
+    if any(earlier.get(k) != result[k] for k in ('n', 'seed', 'citations')):
+        return result
+    for case, entry in earlier.get('cases', {}).items():
+        if case not in result['cases']:
+            entry.setdefault('earlier_run', earlier.get('date'))
+            result['cases'][case] = entry
+    return result
 
 
 def finish(result: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from bench_corpus import YEARS, Corpus, make_slug
-from benchmark import Bench, counts
+from benchmark import Bench, counts, keep_earlier_cases, table_md
 
 
 @pytest.fixture(scope='module')
@@ -99,6 +100,30 @@ def test_build_log_counts() -> None:
     log = ('reading sources... [ 50%] a\nreading sources... [100%] b\n'
            'writing output... [100%] a\n')
     assert counts(log) == (2, 1)
+
+
+def _case(seconds: float) -> dict[str, object]:
+    run = {'seconds': seconds, 'written': 1, 'files_written': 1}
+    return {'kompass': [run], 'plain': [run], 'median_seconds': {'kompass': seconds,
+            'plain': seconds}, 'peak_rss_mib': {'kompass': 1, 'plain': 1}, 'ratio': 1.0}
+
+
+def test_a_partial_run_keeps_the_other_cases_of_the_same_corpus(tmp_path: Path) -> None:
+    earlier = {'date': '2026-01-01', 'n': 100, 'seed': 1, 'citations': 'yes',
+               'cases': {'full': _case(90.0), 'text': _case(4.0)}}
+    (tmp_path / 'results-N100.json').write_text(json.dumps(earlier), encoding='utf-8')
+    now = {'date': '2026-02-01', 'n': 100, 'seed': 1, 'citations': 'yes',
+           'cases': {'text': _case(3.0)}}
+    merged = keep_earlier_cases(now, tmp_path)
+    assert merged['cases']['full']['earlier_run'] == '2026-01-01'
+    assert merged['cases']['text']['median_seconds']['kompass'] == 3.0
+    assert 'earlier_run' not in merged['cases']['text']
+    table = table_md(merged)
+    assert '| full, serial (an earlier run, 2026-01-01) | 90.0 s' in table
+    assert '| text-only edit, latest | 3.0 s' in table
+    # Another corpus (seed) is never mixed in.
+    other = {**now, 'seed': 2, 'cases': {'text': _case(3.0)}}
+    assert set(keep_earlier_cases(other, tmp_path)['cases']) == {'text'}
 
 
 def test_both_sides_build_without_warnings(tmp_path: Path) -> None:
