@@ -59,3 +59,9 @@ def test_the_heap_is_frozen_at_exit() -> None:
                           timeout=60, check=True)
     assert done.stdout.splitlines() == [
         'handlers: 1', 'frozen before exit: False', 'frozen at exit: True'], done.stdout
+
+
+def test_a_fork_shares_the_heap_frozen_and_writing_collects_again() -> None:
+    with heap.shared_with_forks():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

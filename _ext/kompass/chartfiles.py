@@ -143,14 +143,13 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     workers = max(1, min(os.cpu_count() or 1, len(missing)))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'))
     _POOL.append(pool)
-    # The workers are forked from the whole build (its environment); frozen
-    # (until the build ends), its objects are not visited by a worker's garbage
-    # collector, which would otherwise copy most of the parent's memory into
-    # each worker.
-    heap.freeze()
-    for path, chart in missing.items():
-        charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
-        _WHERE[path] = chart.where
+    # The workers are forked from the whole build (its environment); shared
+    # frozen, its objects are not visited by a worker's garbage collector,
+    # which would otherwise copy most of the parent's memory into each worker.
+    with heap.shared_with_forks():
+        for path, chart in missing.items():
+            charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
+            _WHERE[path] = chart.where
 
 
 #: Where each chart drawn ahead is asked for, to warn there if it fails.

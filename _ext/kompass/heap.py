@@ -16,17 +16,24 @@ collects everything of a finished build as before. When the process exits,
 the heap is frozen once more: the operating system takes the memory back,
 and no finaliser of ours waits for a collection at exit.
 
-Frozen objects are also what a forked process (a parallel reader or writer,
-the chart pool) shares with its parent without copying.
+The heap is frozen for a fork too (the chart pool, at the start of writing):
+a forked process's collector then never visits its parent's objects, so they
+are not copied into it. It is thawed right after: writing makes garbage of
+the doctrees read in this build, and garbage kept frozen until the end made a
+full build at 100 evaluations 20 % slower and its peak memory half as large
+again.
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -43,13 +50,24 @@ def pause(_app: Sphinx, _config: Config) -> None:
         _PAUSED.append(True)
 
 
-def freeze(_app: Sphinx | None = None) -> None:
-    """builder-inited (environment loaded), and before forking: keep every
-    object that exists now out of later collections; collect again."""
+def freeze(_app: Sphinx) -> None:
+    """builder-inited (environment loaded): keep every object that exists now
+    out of later collections; collect again."""
     gc.freeze()
     while _PAUSED:
         _PAUSED.pop()
         gc.enable()
+
+
+@contextmanager
+def shared_with_forks() -> Iterator[None]:
+    """Processes forked inside share the heap as it is; afterwards every
+    object is collectable again (also what was frozen at builder-inited)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def thaw(_app: Sphinx, _exception: BaseException | None) -> None:
