@@ -268,3 +268,18 @@ def test_a_chart_names_only_what_it_draws(make_app, rootdir, tmp_path) -> None:
     assert caption.startswith('Ort 2024 per område; det finns inget att jämföra med i '
                               'underlaget. För Ort 2020 finns bara totalpoängen (70), så '
                               'den visas inte per område.')
+
+
+def test_chart_workers_yield_the_processor_to_the_build() -> None:
+    """The pool's workers run below the build (``nice``), so that with ``-j``
+    Sphinx's own processes come first."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kompass import chartfiles
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('fork'),
+                             initializer=chartfiles._behind_the_build) as pool:
+        worker = pool.submit(os.nice, 0).result()
+    assert worker == min(19, os.nice(0) + chartfiles._NICENESS)

@@ -141,7 +141,8 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
     if len(missing) < 2 or 'fork' not in multiprocessing.get_all_start_methods():
         return  # drawn as the pages need them
     workers = max(1, min(os.cpu_count() or 1, len(missing)))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('fork'),
+                               initializer=_behind_the_build)
     _POOL.append(pool)
     # The workers are forked from the whole build (its environment); shared
     # frozen, its objects are not visited by a worker's garbage collector,
@@ -151,6 +152,17 @@ def draw_ahead(app: Sphinx, builder: Builder) -> None:
             charts.expect(path, pool.submit(charts.write_file, chart.spec, path, fmt))
             _WHERE[path] = chart.where
 
+
+def _behind_the_build() -> None:
+    """A pool worker yields the processor to the build: in a serial build it
+    draws on the cores Sphinx leaves idle; with ``-j`` Sphinx's own processes
+    (the main one resolves every page, one after another) come first, and the
+    charts they have not waited for are drawn when a core is free."""
+    os.nice(_NICENESS)
+
+
+#: How much lower than the build a chart worker runs (``nice``).
+_NICENESS = 10
 
 #: Where each chart drawn ahead is asked for, to warn there if it fails.
 _WHERE: dict[Path, str] = {}
