@@ -627,6 +627,9 @@ def keep_earlier_cases(result: dict, out: Path) -> dict:  # type: ignore[type-ar
         if case not in result['cases']:
             entry.setdefault('earlier_run', earlier.get('date'))
             result['cases'][case] = entry
+            if case.startswith('pdf'):  # what the PDF case compiled, with it
+                for key in ('pdf', 'pdf_runs', 'pdf_targets'):
+                    result[key] = earlier.get(key, result[key])
     return result
 
 

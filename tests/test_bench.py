@@ -103,18 +103,21 @@ def test_build_log_counts() -> None:
 
 
 def _case(seconds: float) -> dict[str, object]:
-    run = {'seconds': seconds, 'written': 1, 'files_written': 1}
+    run = {'seconds': seconds, 'written': 1, 'files_written': 1, 'pdfs_compiled': 1}
     return {'kompass': [run], 'plain': [run], 'median_seconds': {'kompass': seconds,
             'plain': seconds}, 'peak_rss_mib': {'kompass': 1, 'plain': 1}, 'ratio': 1.0}
 
 
 def test_a_partial_run_keeps_the_other_cases_of_the_same_corpus(tmp_path: Path) -> None:
-    earlier = {'date': '2026-01-01', 'n': 100, 'seed': 1, 'citations': 'yes',
-               'cases': {'full': _case(90.0), 'text': _case(4.0)}}
+    earlier = {'date': '2026-01-01', 'n': 100, 'seed': 1, 'citations': 'yes', 'pdf': '3',
+               'pdf_runs': 1, 'pdf_targets': 3,
+               'cases': {'full': _case(90.0), 'text': _case(4.0), 'pdf-edit': _case(9.0)}}
     (tmp_path / 'results-N100.json').write_text(json.dumps(earlier), encoding='utf-8')
-    now = {'date': '2026-02-01', 'n': 100, 'seed': 1, 'citations': 'yes',
-           'cases': {'text': _case(3.0)}}
+    now = {'date': '2026-02-01', 'n': 100, 'seed': 1, 'citations': 'yes', 'pdf': 'none',
+           'pdf_runs': 1, 'pdf_targets': 0, 'cases': {'text': _case(3.0)}}
     merged = keep_earlier_cases(now, tmp_path)
+    # The PDF case's settings come with it (how many PDFs it compiled).
+    assert (merged['pdf'], merged['pdf_targets']) == ('3', 3)
     assert merged['cases']['full']['earlier_run'] == '2026-01-01'
     assert merged['cases']['text']['median_seconds']['kompass'] == 3.0
     assert 'earlier_run' not in merged['cases']['text']
