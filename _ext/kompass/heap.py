@@ -54,6 +54,11 @@ def freeze(_app: Sphinx) -> None:
     """builder-inited (environment loaded): keep every object that exists now
     out of later collections; collect again."""
     gc.freeze()
+    _resume()
+
+
+def _resume() -> None:
+    """Turn the collector on again if this module turned it off."""
     while _PAUSED:
         _PAUSED.pop()
         gc.enable()
@@ -75,19 +80,13 @@ def thaw(_app: Sphinx, _exception: BaseException | None) -> None:
     gc.unfreeze()
 
 
-def _freeze_at_exit() -> None:
-    gc.freeze()
-
-
 def setup_heap(app: Sphinx) -> None:
     """Pause collection while the environment loads, freeze it after, thaw at
     the end, and freeze once more at interpreter exit."""
-    while _PAUSED:  # an earlier build stopped before its builder started
-        _PAUSED.pop()
-        gc.enable()
+    _resume()  # an earlier build stopped before its builder started
     app.connect('config-inited', pause, priority=900)
     app.connect('builder-inited', freeze, priority=100)
     app.connect('build-finished', thaw, priority=900)
     if not _AT_EXIT:
-        atexit.register(_freeze_at_exit)
+        atexit.register(gc.freeze)
         _AT_EXIT.append(True)
