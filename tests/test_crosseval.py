@@ -374,6 +374,46 @@ def test_parallel_build_gives_the_serial_pages(app, make_app, tmp_path) -> None:
     assert warnings_of(app) == warnings_of(serial) == []
 
 
+@pytest.mark.sphinx('html', testroot='crosseval', freshenv=True, parallel=2,
+                    srcdir='crosseval-parallel-pages')
+def test_a_parallel_build_makes_the_generated_pages_in_processes(
+    app, make_app, tmp_path, monkeypatch
+) -> None:
+    """The same pages as a serial build, made in forked processes; and as
+    remembered there, a rebuild with nothing changed makes none again."""
+    from sphinx.util.parallel import ParallelTasks
+
+    from kompass import generated
+
+    given: list[str] = []
+
+    class Counted(ParallelTasks):
+        def add_task(self, task_func, arg=None, result_func=None):  # type: ignore[no-untyped-def]
+            given.extend(arg)
+            super().add_task(task_func, arg, result_func)
+
+    monkeypatch.setattr(generated, 'ParallelTasks', Counted)
+    monkeypatch.setattr(generated, '_FEWEST_FOR_PROCESSES', 1)  # the root's few pages too
+    app.build(force_all=True)
+    assert {'kriterier/mini/1-1', 'kommuner/ort', 'kommuner/sjo'} <= set(given)
+    out = Path(app.outdir)
+    written = {p: p.stat().st_mtime_ns for p in out.rglob('*.html')}
+
+    serial = next_app(make_app, app, 'html', srcdir=app.srcdir,
+                      builddir=tmp_path / 'serial', freshenv=True)
+    serial.build(force_all=True)
+    assert _pages(out) == _pages(Path(serial.outdir))
+    assert warnings_of(app) == warnings_of(serial) == []
+
+    given.clear()
+    again = next_app(make_app, serial, 'html', srcdir=app.srcdir, builddir=out.parent,
+                     freshenv=False, parallel=2)
+    again.build()
+    assert given == []
+    assert sorted(p.relative_to(out).as_posix() for p, t in written.items()
+                  if p.stat().st_mtime_ns != t) == ['genindex.html', 'search.html']
+
+
 def _charts(app) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(p.name for p in (Path(app.outdir) / '_images').glob('kompass-distribution-*.svg'))
 

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import tempfile
+from concurrent import futures
 from concurrent.futures import Future
 from importlib.metadata import version
 from pathlib import Path
@@ -372,6 +373,13 @@ def expect(path: Path, future: Future[None]) -> None:
     """Note that *path* is being drawn by *future* (in this process's pool)."""
     _PENDING_OWNER[0] = os.getpid()
     PENDING[path] = future
+
+
+def wait_for_pending() -> None:
+    """Wait until every chart this process is drawing ahead is done (drawn or
+    failed; ``chartfiles.finish_drawing`` still warns at each failure)."""
+    if _PENDING_OWNER[0] == os.getpid():
+        futures.wait(list(PENDING.values()))
 
 
 def ensure_file(spec: Spec, folder: Path, fmt: str) -> tuple[str, bool]:

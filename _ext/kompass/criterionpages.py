@@ -260,7 +260,7 @@ def criteria_in_order(domain: KompassDomain) -> Iterator[tuple[str, Catalogue, A
 def _shows(domain: KompassDomain, builder: StandaloneHTMLBuilder, catalogue: Catalogue,
            area: Area, crit: Criterion, calibration: Calibration,
            municipality_pages: object) -> object:
-    """Everything a criterion's page shows (see ``GeneratedPages.render``): each
+    """Everything a criterion's page shows (see ``GeneratedPages.add``): each
     evaluation of the catalogue at this criterion's levels, the reports' scores
     and motivations, the good examples, and where municipality pages are."""
     evaluations = []
@@ -304,15 +304,13 @@ def collect_criterion_pages(app: Sphinx) -> Iterator[Page]:
         if pages.taken(page, f'the page of criterion {crit.id} of catalogue '
                              f'{catalogue.id!r}'):
             continue
-        made = pages.render(
+        pages.add(
             page, _('Delområde %s %s') % (crit.id, crit.title),
             partial(_shows, domain, builder, catalogue, area, crit, calibration,
                     municipality_pages),
             partial(_page_body, domain, builder, page, catalogue, area, crit, calibration),
         )
-        if made is not None:
-            yield made
-    pages.finish()
+    yield from pages.write()
 
 
 def charts_in_use(domain: KompassDomain, config: Config,

@@ -3,8 +3,9 @@ criterion pages), made from the environment on every HTML build.
 
 What they share: real headings (written here, escaped: docutils sections would
 be numbered like figures, and numbers exist only while documents are written);
-a page is handed to Sphinx only when it would differ from the file written
-before, so an unchanged site writes none of them; pages no longer made are
+a page is made only when it would differ from the file written before, so an
+unchanged site writes none of them (and when Sphinx writes in parallel, the
+pages are made in parallel too); pages no longer made are
 removed; and a hand-written document at a page's path always wins, with a
 warning that names it.
 """
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import logs
+from sphinx.util.parallel import ParallelTasks, make_chunks
+
+from . import charts, heap, logs
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -51,6 +55,20 @@ def _surroundings(app: Sphinx) -> str:
     )).encode('utf-8')).hexdigest()
 
 
+class _Stale(NamedTuple):
+    """A page to make: its file is missing or shows something else."""
+
+    page: str
+    title: str
+    make: Callable[[], tuple[nodes.Element, list[Section]]]
+    fingerprint: Callable[[], str]
+
+
+#: Fewer pages to make than this are made in the main process, also in a
+#: parallel build (a fork costs more than a page).
+_FEWEST_FOR_PROCESSES = 8
+
+
 class GeneratedPages:
     """The generated pages of one folder (``kommuner``, ``kriterier``) in one build."""
 
@@ -60,6 +78,7 @@ class GeneratedPages:
         self.manifest = Path(self.builder.outdir, folder, _MANIFEST)
         self.before = self._read()
         self.made: dict[str, str] = {}
+        self.stale: list[_Stale] = []
         self.surroundings = _surroundings(app)
 
     def _read(self) -> dict[str, str]:
@@ -82,29 +101,67 @@ class GeneratedPages:
         ))
         return True
 
-    def render(self, page: str, title: str, shows: Callable[[], object],
-               make: Callable[[], tuple[nodes.Element, list[Section]]]) -> Page | None:
-        """The page for Sphinx to write, or None when the file already shows it.
+    def add(self, page: str, title: str, shows: Callable[[], object],
+            make: Callable[[], tuple[nodes.Element, list[Section]]]) -> None:
+        """A page of the folder, made (``write``) only when the file does not
+        already show it.
 
         *shows* gives everything the page shows (the data its body is made
         from, and whether its chart is drawn); only when that, the title or the
         surroundings changed is the body made (*make*) and rendered: an
         unchanged site costs almost nothing here.
         """
-        def fingerprint() -> str:
-            return hashlib.sha1(
-                f'{self.surroundings}\n{title}\n{shows()!r}'.encode()).hexdigest()
-
+        fingerprint = partial(self._fingerprint, title, shows)
         before = fingerprint()
         if (self.before.get(page) == before
                 and Path(self.builder.get_outfilename(page)).is_file()):
             self.made[page] = before
-            return None  # written before, showing the same
-        intro, sections = make()
-        body = self.html(title, intro, sections)
-        self.made[page] = fingerprint()  # as made (a chart drawn now, say)
+            return  # written before, showing the same
+        self.stale.append(_Stale(page, title, make, fingerprint))
+
+    def _fingerprint(self, title: str, shows: Callable[[], object]) -> str:
+        return hashlib.sha1(f'{self.surroundings}\n{title}\n{shows()!r}'.encode()).hexdigest()
+
+    def write(self) -> Iterator[Page]:
+        """The pages for Sphinx to write (``html-collect-pages``); then
+        ``finish``. When Sphinx writes in parallel, forked processes make and
+        write them instead (the main process would otherwise make every one,
+        one after another, while the other processors wait) and none is yielded."""
+        if self._in_parallel():
+            self._write_in_parallel()
+        else:
+            for stale in self.stale:
+                yield self._page(stale)
+        self.finish()
+
+    def _page(self, stale: _Stale) -> Page:
+        intro, sections = stale.make()
         # Sphinx's templates take the title as HTML (as render_partial gives it).
-        return page, {'title': escape(title), 'body': body}, 'page.html'
+        return stale.page, {'title': escape(stale.title),
+                            'body': self.html(stale.title, intro, sections)}, 'page.html'
+
+    def _in_parallel(self) -> bool:
+        return (bool(getattr(self.builder, 'parallel_ok', False)) and self.app.parallel > 1
+                and len(self.stale) >= _FEWEST_FOR_PROCESSES)
+
+    def _write_in_parallel(self) -> None:
+        stale = {s.page: s for s in self.stale}
+
+        def write_chunk(pages: list[str]) -> None:
+            for page in pages:
+                self.builder.handle_page(*self._page(stale[page]))
+
+        tasks = ParallelTasks(self.app.parallel)
+        # Forked with the heap shared (see heap.py); warnings come back with
+        # each finished chunk (ParallelTasks), an error stops the build as in
+        # Sphinx's own parallel writing.
+        with heap.shared_with_forks():
+            for chunk in make_chunks(sorted(stale), self.app.parallel):
+                tasks.add_task(write_chunk, chunk)
+            tasks.join()
+        # A chart the pool is still drawing was only named by a page: what
+        # the manifest remembers (drawn or not) is known once it is done.
+        charts.wait_for_pending()
 
     def html(self, title: str, intro: nodes.Element, sections: list[Section]) -> str:
         """The page's body: headings written here (escaped), the rest by Sphinx."""
@@ -120,12 +177,14 @@ class GeneratedPages:
 
     def finish(self) -> None:
         """Remove the pages no longer made (never a document's output), and
-        remember what was made."""
+        remember what each page made now shows (a chart drawn now, say)."""
+        for made in self.stale:
+            self.made[made.page] = made.fingerprint()
         documents = self.app.env.found_docs
         for page in sorted(self.before.keys() - self.made.keys() - documents):
-            stale = Path(self.builder.get_outfilename(page))
-            if stale.is_file():
-                stale.unlink()
+            gone = Path(self.builder.get_outfilename(page))
+            if gone.is_file():
+                gone.unlink()
         self.manifest.parent.mkdir(parents=True, exist_ok=True)
         self.manifest.write_text(json.dumps(self.made, sort_keys=True, indent=0) + '\n',
                                  encoding='utf-8')

@@ -131,7 +131,7 @@ def _page_body(domain: KompassDomain, builder: StandaloneHTMLBuilder, name: str,
 
 
 def _shows(domain: KompassDomain, config: Config, name: str, builder_folder: Path) -> object:
-    """Everything a municipality's page shows (see ``GeneratedPages.render``)."""
+    """Everything a municipality's page shows (see ``GeneratedPages.add``)."""
     register = domain.register
     evaluations = domain.derived.histories.get(name, [])
     chart = municipality_chart(domain, config, name)
@@ -158,14 +158,12 @@ def collect_municipality_pages(app: Sphinx) -> Iterator[Page]:
         page = municipality_docname(domain, name)
         if pages.taken(page, f'the page of {name}'):
             continue
-        made = pages.render(
+        pages.add(
             page, page_title(domain, name),
             partial(_shows, domain, builder.config, name, Path(builder.outdir, builder.imagedir)),
             partial(_page_body, domain, builder, name, page),
         )
-        if made is not None:
-            yield made
-    pages.finish()
+    yield from pages.write()
 
 
 def setup_pages(app: Sphinx) -> None:
