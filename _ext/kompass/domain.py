@@ -26,6 +26,7 @@ from sphinx.domains import Domain
 from . import logs, values
 from .catalogue import Catalogue, load_catalogues
 from .comparison import AverageIndex, Summary, histories, summaries
+from .perdoc import PerDocument
 from .records import (
     AreaRecord,
     ChartRecord,
@@ -157,7 +158,8 @@ class KompassDomain(Domain):
     #: (``tests/test_env_shape.py`` fails until you do).
     data_version = 3
     initial_data = {
-        **{key: {} for key in PER_DOC},
+        # Pickled by a parallel reader with only the documents it read (perdoc.py).
+        **{key: PerDocument() for key in PER_DOC},
         'inputs': EMPTY_INPUTS,
         'derived': Derived(),
     }
@@ -273,8 +275,8 @@ class KompassDomain(Domain):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        # A parallel reader's data still holds every unchanged document; take
-        # only the documents that reader read.
+        # Take only the documents that reader read (a reader's data from a
+        # loaded environment of an earlier version may hold every document).
         for key in PER_DOC:
             for docname in docnames:
                 if docname in otherdata[key]:
