@@ -31,6 +31,20 @@ def test_a_build_leaves_the_collector_as_it_found_it(app, make_app) -> None:
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+@pytest.mark.sphinx('html', testroot='basic', freshenv=True, parallel=2,
+                    srcdir='basic-heap-parallel')
+def test_a_parallel_build_leaves_the_collector_as_it_found_it(app) -> None:
+    frozen: list[int] = []
+    app.connect('env-before-read-docs', lambda _app, _env, _docs: frozen.append(
+        gc.get_freeze_count()), priority=999)
+    app.connect('env-updated', lambda _app, _env: frozen.append(gc.get_freeze_count()))
+    app.build()
+    # The readers were forked with what the main process held then frozen too.
+    assert len(frozen) == 2 and frozen[1] > frozen[0] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert not heap._READING and not heap._HELD and not heap._THRESHOLDS
+
+
 @pytest.mark.sphinx('html', testroot='basic')
 def test_a_build_that_stops_before_its_builder_does_not_leave_the_collector_off(
         app) -> None:
@@ -65,3 +79,50 @@ def test_a_fork_shares_the_heap_frozen_and_writing_collects_again() -> None:
     with heap.shared_with_forks():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+class _Cycle:
+    """Garbage only the cyclic collector frees."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_reader_is_forked_after_the_last_readers_copy_is_collected() -> None:
+    """While Sphinx reads in parallel, each fork first collects (the merged
+    reader's environment, garbage now) and then freezes what lives on."""
+    import weakref
+
+    heap._READING[:] = [True]
+    try:
+        garbage = _Cycle()
+        gone = weakref.ref(garbage)
+        del garbage
+        heap._before_fork()
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        heap._READING.clear()
+        gc.unfreeze()
+    heap._before_fork()  # not reading: a fork (the chart pool's) changes nothing
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_parallel_write_holds_the_heap_frozen_until_the_build_ends() -> None:
+    class Builder:
+        parallel_ok = True
+
+    thresholds = gc.get_threshold()
+    heap.freeze_for_parallel_write(None, Builder())  # type: ignore[arg-type]
+    try:
+        with heap.shared_with_forks():  # the chart pool, the generated pages
+            pass
+        assert gc.get_freeze_count() > 0
+        # Full collections come more rarely (the doctrees handed to writers).
+        assert gc.get_threshold()[2] == thresholds[2] * heap._RARER
+    finally:
+        heap.thaw(None, None)  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == 0 and not heap._HELD
+    assert gc.get_threshold() == thresholds
+    Builder.parallel_ok = False
+    heap.freeze_for_parallel_write(None, Builder())  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == 0

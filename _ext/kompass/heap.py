@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -35,11 +36,20 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
 
 #: Whether this module disabled the collector (and so must enable it again).
 _PAUSED: list[bool] = []
 _AT_EXIT: list[bool] = []
+#: Whether the heap is held frozen until the build ends (a parallel write).
+_HELD: list[bool] = []
+#: Whether Sphinx is reading, possibly in parallel (forks freeze the heap).
+_READING: list[bool] = []
+#: The collector's thresholds before a parallel write made full collections rarer.
+_THRESHOLDS: list[tuple[int, int, int]] = []
+#: How much more rarely full collections come in a parallel write's main process.
+_RARER = 10
 
 
 def pause(_app: Sphinx, _config: Config) -> None:
@@ -67,16 +77,73 @@ def _resume() -> None:
 @contextmanager
 def shared_with_forks() -> Iterator[None]:
     """Processes forked inside share the heap as it is; afterwards every
-    object is collectable again (also what was frozen at builder-inited)."""
+    object is collectable again (also what was frozen at builder-inited),
+    unless the heap is held frozen for a parallel write."""
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not _HELD:
+            gc.unfreeze()
+
+
+def reading_starts(app: Sphinx, _env: object, _docnames: list[str]) -> None:
+    """env-before-read-docs: when Sphinx may read in parallel, each reader is
+    forked with the environment as merged so far frozen (``_before_fork``)."""
+    _READING[:] = [app.parallel > 1]
+
+
+def reading_ends(_app: Sphinx, _env: object) -> None:
+    """env-updated: reading is over; later forks (the chart pool's, the
+    writers') freeze as they need to."""
+    _READING[:] = [False]
+
+
+def _before_fork() -> None:
+    """Before a fork while Sphinx reads in parallel (``os.register_at_fork``).
+
+    Sphinx forks the next reader only once it has merged the last one's
+    environment. That pickled environment holds everything the reader
+    inherited (Sphinx's own data, as its readers were forked after earlier
+    merges): once merged, the copy is garbage, and the merged documents live
+    to the end of the build. So the copy is collected now (a collection that
+    walks only what arrived since the last fork) and what is left frozen: the
+    collections while later copies arrive walk the merged environment no
+    more (at 300 evaluations the main process spent 23 s in 62 of them), and
+    the new reader's collector never visits what it inherits."""
+    if _READING and _READING[0]:
+        gc.collect()
+        gc.freeze()
+
+
+def freeze_for_parallel_write(_app: Sphinx, builder: Builder) -> None:
+    """write-started, when Sphinx writes in parallel: what the main process
+    holds now is the environment merged from the readers (their doctrees
+    are on disk, not here), alive to the end, so once the readers' leftovers
+    are collected it stays frozen until the build ends. The main process then
+    resolves every page and forks writers: its collections walk only what it
+    made since, and the writers' never visit the environment they share.
+
+    What it makes is the resolved doctrees it hands to the writers, freed a
+    chunk at a time once written: full collections every ten of the middle
+    generation's walked the chunks still waiting again and again (25 of them,
+    21 s at 300 evaluations), so they come ten times more rarely until the
+    build ends."""
+    if builder.parallel_ok:
+        gc.collect()
+        gc.freeze()
+        _HELD.append(True)
+        young, middle, old = gc.get_threshold()
+        _THRESHOLDS.append((young, middle, old))
+        gc.set_threshold(young, middle, old * _RARER)
 
 
 def thaw(_app: Sphinx, _exception: BaseException | None) -> None:
     """build-finished: the build's objects are ordinary garbage again."""
+    _HELD.clear()
+    while _THRESHOLDS:
+        gc.set_threshold(*_THRESHOLDS.pop())
+    _READING.clear()
     gc.unfreeze()
 
 
@@ -84,9 +151,14 @@ def setup_heap(app: Sphinx) -> None:
     """Pause collection while the environment loads, freeze it after, thaw at
     the end, and freeze once more at interpreter exit."""
     _resume()  # an earlier build stopped before its builder started
+    thaw(app, None)  # or before it finished
     app.connect('config-inited', pause, priority=900)
     app.connect('builder-inited', freeze, priority=100)
+    app.connect('env-before-read-docs', reading_starts)
+    app.connect('env-updated', reading_ends, priority=0)
+    app.connect('write-started', freeze_for_parallel_write, priority=900)
     app.connect('build-finished', thaw, priority=900)
     if not _AT_EXIT:
         atexit.register(gc.freeze)
+        os.register_at_fork(before=_before_fork)
         _AT_EXIT.append(True)
