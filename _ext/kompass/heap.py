@@ -22,6 +22,13 @@ are not copied into it. It is thawed right after: writing makes garbage of
 the doctrees read in this build, and garbage kept frozen until the end made a
 full build at 100 evaluations 20 % slower and its peak memory half as large
 again.
+
+With ``-j``, the main process mostly merges and hands out: before each reader
+is forked, the copy the last one sent back is collected and what is left
+(the environment merged so far) frozen; from the start of a parallel write
+the heap is held frozen (the doctrees read in this build are on disk, not
+here) and full collections come more rarely. At 300 evaluations the main
+process of a `-j 2` build had spent 47 s of its 123 s collecting.
 """
 
 from __future__ import annotations
