@@ -141,7 +141,7 @@ class GeneratedPages:
                             'body': self.html(stale.title, intro, sections)}, 'page.html'
 
     def _in_parallel(self) -> bool:
-        return (bool(getattr(self.builder, 'parallel_ok', False)) and self.app.parallel > 1
+        return (self.builder.parallel_ok and self.app.parallel > 1
                 and len(self.stale) >= _FEWEST_FOR_PROCESSES)
 
     def _write_in_parallel(self) -> None:

@@ -49,12 +49,11 @@ if TYPE_CHECKING:
 #: Whether this module disabled the collector (and so must enable it again).
 _PAUSED: list[bool] = []
 _AT_EXIT: list[bool] = []
-#: Whether the heap is held frozen until the build ends (a parallel write).
-_HELD: list[bool] = []
+#: While the heap is held frozen until the build ends (a parallel write):
+#: the collector's thresholds from before, when full collections became rarer.
+_HELD: list[tuple[int, int, int]] = []
 #: Whether Sphinx is reading, possibly in parallel (forks freeze the heap).
 _READING: list[bool] = []
-#: The collector's thresholds before a parallel write made full collections rarer.
-_THRESHOLDS: list[tuple[int, int, int]] = []
 #: How much more rarely full collections come in a parallel write's main process.
 _RARER = 10
 
@@ -139,17 +138,15 @@ def freeze_for_parallel_write(_app: Sphinx, builder: Builder) -> None:
     if builder.parallel_ok:
         gc.collect()
         gc.freeze()
-        _HELD.append(True)
         young, middle, old = gc.get_threshold()
-        _THRESHOLDS.append((young, middle, old))
+        _HELD.append((young, middle, old))
         gc.set_threshold(young, middle, old * _RARER)
 
 
 def thaw(_app: Sphinx, _exception: BaseException | None) -> None:
     """build-finished: the build's objects are ordinary garbage again."""
-    _HELD.clear()
-    while _THRESHOLDS:
-        gc.set_threshold(*_THRESHOLDS.pop())
+    while _HELD:
+        gc.set_threshold(*_HELD.pop())
     _READING.clear()
     gc.unfreeze()
 
