@@ -126,3 +126,38 @@ def test_a_parallel_write_holds_the_heap_frozen_until_the_build_ends() -> None:
     Builder.parallel_ok = False
     heap.freeze_for_parallel_write(None, Builder())  # type: ignore[arg-type]
     assert gc.get_freeze_count() == 0
+
+
+def test_a_serial_read_freezes_as_it_goes_and_writing_thaws() -> None:
+    """Every _FREEZE_EVERY documents read one after another, what the last
+    ones left is collected and the rest frozen; a serial write thaws it."""
+    import weakref
+
+    class Builder:
+        parallel_ok = False
+
+    try:
+        garbage = _Cycle()
+        gone = weakref.ref(garbage)
+        del garbage
+        for n in range(heap._FREEZE_EVERY - 1):
+            heap.document_read(None, None, f'doc{n}')  # type: ignore[arg-type]
+        assert gone() is not None and gc.get_freeze_count() == 0
+        heap.document_read(None, None, 'last')  # type: ignore[arg-type]
+        assert gone() is None and gc.get_freeze_count() > 0
+        heap.thaw_for_serial_write(None, Builder())  # type: ignore[arg-type]
+        assert gc.get_freeze_count() == 0 and heap._READ_SINCE == [0]
+    finally:
+        heap.thaw(None, None)  # type: ignore[arg-type]
+
+
+def test_the_last_steps_of_a_build_keep_the_heap_frozen() -> None:
+    thresholds = gc.get_threshold()
+    try:
+        assert heap.hold_for_finishing(None) == ()  # type: ignore[arg-type]
+        with heap.shared_with_forks():
+            pass
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() == thresholds
+    finally:
+        heap.thaw(None, None)  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == 0 and not heap._HELD
