@@ -32,6 +32,7 @@ from .pdftext import setup_pdftext
 from .render import setup_render
 from .reportfiles import setup_report_files
 from .sanitize import setup_sanitize
+from .toctrees import setup_toctrees
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -128,6 +129,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_calibration(app)
     setup_compare(app)
     setup_heap(app)
+    setup_toctrees(app)
     return {
         'version': __version__,
         'env_version': ENV_VERSION,
