@@ -24,7 +24,12 @@ def test_the_cached_ancestors_are_sphinxs_and_the_map_is_made_once(monkeypatch) 
     original = lookup.kompass_original  # type: ignore[attr-defined]
     made: list[int] = []
     parents = toctrees._parents
-    monkeypatch.setattr(toctrees, '_parents', lambda inc: made.append(1) or parents(inc))
+
+    def counted(includes: dict[str, list[str]]) -> dict[str, str]:
+        made.append(1)
+        return parents(includes)
+
+    monkeypatch.setattr(toctrees, '_parents', counted)
     toctrees.writing_starts(None, None)  # type: ignore[arg-type]
     try:
         for doc in DOCS:
