@@ -117,7 +117,11 @@ def document_read(_app: Sphinx, _env: object, _docname: str) -> None:
     """env-purge-doc (before each document is read): every ``_FREEZE_EVERY``
     documents, collect what the last ones left and freeze the rest. Only
     what arrived since the last freeze is walked, and the full collections
-    Python makes in between walk no more than that either."""
+    Python makes in between walk no more than that either. Not when Sphinx
+    reads in parallel: it purges every document before the first reader is
+    forked, and each fork freezes (``_before_fork``)."""
+    if _READING and _READING[0]:
+        return
     _READ_SINCE[0] += 1
     if _READ_SINCE[0] >= _FREEZE_EVERY:
         _READ_SINCE[0] = 0
