@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,10 @@ def test_parallel_build_gives_the_serial_output(app, make_app, tmp_path) -> None
     app.build(force_all=True)
     assert app.parallel == 2
     assert warnings_of(app) == []
+    # The readers sent back their own documents only (perdoc.py); the environment
+    # Sphinx saves holds Sphinx's own kinds of mapping, with every document.
+    assert type(app.env.tocs) is dict and type(app.env.metadata) is defaultdict
+    assert set(app.env.tocs) == set(app.env.all_docs) == app.env.found_docs
     serial = next_app(
         make_app, app, 'html', srcdir=app.srcdir, builddir=tmp_path / 'serial',
         freshenv=True,

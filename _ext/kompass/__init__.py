@@ -29,6 +29,7 @@ from .nodes import setup_nodes
 from .pages import setup_pages
 from .pairing import setup_pairing
 from .pdftext import setup_pdftext
+from .perdoc import setup_perdoc
 from .render import setup_render
 from .reportfiles import setup_report_files
 from .sanitize import setup_sanitize
@@ -129,6 +130,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_calibration(app)
     setup_compare(app)
     setup_heap(app)
+    setup_perdoc(app)
     setup_toctrees(app)
     return {
         'version': __version__,

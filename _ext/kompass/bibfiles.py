@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .logs import WARNING_TYPE, Kind, logger
+from .perdoc import PerDocument
 from .sanitize import confinement, shown, unpublished_link
 
 if TYPE_CHECKING:
@@ -225,8 +226,9 @@ def check_bibfiles(app: Sphinx) -> None:
                       '(give it a key of its own, e.g. starting with the folder name)',
                       f'{path}:{line}')
             first.append(Place(path, line))
-    setattr(app.env, KEYS, keys)
-    setattr(app.env, _KNOWN, known)  # the files of this build only
+    # Made here, in the main process: a parallel reader sends none of it back.
+    setattr(app.env, KEYS, PerDocument(keys))
+    setattr(app.env, _KNOWN, PerDocument(known))  # the files of this build only
     # sphinxcontrib-bibtex reads in pybtex's strict mode, where the first
     # broken entry raises; collected instead (they were reported above), and
     # without the files that cannot be read at all. Undone right after it.

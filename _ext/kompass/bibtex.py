@@ -44,6 +44,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .bibfiles import KEYS, Place, check_bibfiles, end_bibfile_check, shown_path
 from .logs import WARNING_TYPE, Kind, logger
+from .perdoc import PerDocument
 from .sanitize import in_reports
 
 if TYPE_CHECKING:
@@ -462,7 +463,9 @@ def indexed_bibtex_domain(app: Sphinx, config: Config) -> None:
         def env_updated(self) -> Any:
             # Formatted lists of bibliographies that are gone are forgotten.
             kept = self.data.get(_FORMATTED, {})
-            self.data[_FORMATTED] = {k: v for k, v in kept.items() if k in self.bibliographies}
+            # A parallel reader of a later build sends none of it back (perdoc.py).
+            self.data[_FORMATTED] = PerDocument(
+                {k: v for k, v in kept.items() if k in self.bibliographies})
             self._kompass_refs = self._kompass_order = None  # made again for this build
             return super().env_updated()
 
