@@ -5,9 +5,11 @@ again afterwards, and a frozen heap at exit."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -79,6 +81,30 @@ def test_a_fork_shares_the_heap_frozen_and_writing_collects_again() -> None:
     with heap.shared_with_forks():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+class _NoApp:
+    """Enough of an application for ``setup_heap`` to register its handlers with."""
+
+    def connect(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+
+def _report_frozen(conn: Any) -> None:
+    conn.send(gc.get_freeze_count())
+
+
+def test_a_forked_process_keeps_what_it_inherited_out_of_its_collections() -> None:
+    """A writer forked while the main process holds resolved doctrees never
+    walks them (``os.register_at_fork`` in ``setup_heap``)."""
+    heap.setup_heap(_NoApp())  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == 0
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.get_context('fork').Process(target=_report_frozen, args=(child,))
+    process.start()
+    frozen = parent.recv()
+    process.join()
+    assert frozen > 1000 and gc.get_freeze_count() == 0
 
 
 class _Cycle:
