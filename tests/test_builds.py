@@ -102,6 +102,14 @@ def test_parallel_build_gives_the_serial_output(app, make_app, tmp_path) -> None
     )
     serial.build(force_all=True)
     assert _outputs(Path(app.outdir)) == _outputs(Path(serial.outdir))
+    # Every document read again in parallel from the saved environment: the
+    # readers inherit every document's entries and still send their own only.
+    again = next_app(make_app, serial, 'html', srcdir=app.srcdir,
+                     builddir=Path(app.outdir).parent, freshenv=False, parallel=2)
+    again.build(force_all=True)
+    assert warnings_of(again) == []
+    assert type(again.env.tocs) is dict and set(again.env.tocs) == again.env.found_docs
+    assert _outputs(Path(again.outdir)) == _outputs(Path(serial.outdir))
 
 
 @pytest.mark.sphinx('html', testroot='problems', freshenv=True, parallel=2)
