@@ -119,6 +119,9 @@ def _remade(entries: dict[str, Any], factory: Callable[[], Any]) -> PerDocument:
 #: made, for the ``defaultdict`` ones) only while that document is read, and
 #: merged from a reader by docname alone (``merge_info_from`` and Sphinx's
 #: collectors). ``files_to_rebuild`` is keyed by the included file, so not here.
+#: A reader notes an entry when it makes it: each document's entry must be new
+#: in its reader (Sphinx purges every document it reads before the first fork),
+#: so no handler may make one for a document still to be read in between.
 SPHINX_PER_DOC = ('all_docs', 'included', 'dependencies', 'metadata', 'titles', 'longtitles',
                   'tocs', 'toc_num_entries', 'toctree_includes')
 
